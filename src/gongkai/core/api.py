@@ -1,0 +1,74 @@
+from datetime import date
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.errors import HttpError
+
+from .models import Organisation, Site
+from .workcalendar import add_working_days
+
+router = Router(tags=["基础"])
+
+
+class SiteOut(Schema):
+    slug: str
+    name: str
+    province: str
+    city: str
+    parent: str | None = Field(None, alias="parent.slug")
+    site_code: str
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    code: str
+    kind: str
+    depth: int
+    parent_id: int | None = None
+    address: str
+    office_hours: str
+    phone: str
+
+
+class DueDateOut(Schema):
+    start: date
+    days: int
+    due: date
+    provisional: bool = Field(description="该年度官方放假安排未载入时为 true，日期为暂定")
+    explanation: str
+
+
+@router.get("/sites", response=list[SiteOut], summary="站点列表")
+def list_sites(request):
+    return Site.objects.select_related("parent").order_by("id")
+
+
+@router.get("/sites/{slug}", response=SiteOut, summary="站点详情")
+def get_site(request, slug: str):
+    return get_object_or_404(Site.objects.select_related("parent"), slug=slug)
+
+
+@router.get("/sites/{slug}/organisations", response=list[OrganisationOut], summary="机构目录")
+def list_organisations(request, slug: str):
+    site = get_object_or_404(Site, slug=slug)
+    orgs = list(Organisation.objects.filter(site=site, is_active=True).order_by("path"))
+    by_path = {o.path: o.id for o in orgs}
+    for org in orgs:
+        org.parent_id = by_path.get(org.path[: -Organisation.steplen]) if org.depth > 1 else None
+    return orgs
+
+
+@router.get("/calendar/due", response=DueDateOut, summary="按工作日计算期限")
+def calendar_due(request, start: date, days: int = 20):
+    """N working days after `start` (the start day not counted), per the State Council calendar."""
+    if not 0 <= days <= 400:
+        raise HttpError(422, "天数须在 0 到 400 之间")
+    due = add_working_days(start, days)
+    return {
+        "start": start,
+        "days": days,
+        "due": due.date,
+        "provisional": due.provisional,
+        "explanation": due.explain(),
+    }

@@ -1,0 +1,17 @@
+from django.conf import settings
+
+from .extensions import public_nav, staff_nav
+from .permissions import is_staff_member
+
+
+def site_context(request):
+    prefs = request.COOKIES
+    return {
+        "site": getattr(request, "site", None),
+        "font_size": prefs.get("gk_font", "m") if prefs.get("gk_font") in {"s", "m", "l"} else "m",
+        "high_contrast": prefs.get("gk_contrast") == "1",
+        "is_staff_member": is_staff_member(getattr(request, "user", None)),
+        "demo_mode": settings.DEMO,
+        "public_nav": public_nav,
+        "staff_nav": staff_nav,
+    }

@@ -1,0 +1,37 @@
+"""Places where the domain apps plug into shared pages, registered in their AppConfig.ready().
+
+- `public_nav` / `staff_nav`: (label, url name) links in the main navigation;
+- `workbench_panels`: callables `panel(request) -> (template_name, context) | None` rendered on the
+  staff workbench in registration order (None hides the panel for that user);
+- `home_sections`: the same for the public home page of a site."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url_name: str
+    order: int = 50
+
+
+public_nav: list[NavLink] = []
+staff_nav: list[NavLink] = []
+workbench_panels: list[Callable] = []
+home_sections: list[Callable] = []
+
+
+def add_nav(registry: list[NavLink], link: NavLink) -> None:
+    if link not in registry:
+        registry.append(link)
+        registry.sort(key=lambda item: item.order)
+
+
+def render_panels(registry: list[Callable], request) -> list[tuple[str, dict]]:
+    panels = []
+    for panel in registry:
+        result = panel(request)
+        if result is not None:
+            panels.append(result)
+    return panels

@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from gongkai.core.demo import DEMO_PASSWORD, load_demo
+from gongkai.core.workcalendar import seed_from_package
+
+
+class Command(BaseCommand):
+    help = "载入演示站点（迎江区、瓯海区、示范市）与演示账号；可重复运行。"
+
+    def handle(self, *args, **options):
+        seed_from_package()
+        logins = load_demo()
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
+        )
+        for login in logins:
+            self.stdout.write(f"  {login.username:<14} {login.role:<8} {login.organisation}")

@@ -1,0 +1,298 @@
+"""Sites, organisations, staff and their roles, the audit log and the working-day calendar."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class Site(models.Model):
+    """One government's portal. A deployment hosts many; a parent site aggregates its children."""
+
+    slug = models.SlugField(_("标识"), unique=True)
+    name = models.CharField(_("站点名称"), max_length=100)
+    province = models.CharField(_("省"), max_length=30, blank=True)
+    city = models.CharField(_("市"), max_length=30, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级站点"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    hostnames = models.TextField(
+        _("域名"), blank=True, help_text=_("每行一个，例如 www.yingjiang.gov.cn")
+    )
+    is_default = models.BooleanField(_("默认站点"), default=False)
+    site_code = models.CharField(_("网站标识码"), max_length=20, blank=True)
+    sponsor = models.CharField(_("主办单位"), max_length=100, blank=True)
+    icp_number = models.CharField(_("ICP备案号"), max_length=50, blank=True)
+    police_number = models.CharField(_("公安备案号"), max_length=50, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    postcode = models.CharField(_("邮编"), max_length=10, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("站点")
+        verbose_name_plural = _("站点")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_site"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def hostname_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.hostnames.splitlines() if h.strip()]
+
+    @property
+    def region(self) -> str:
+        return "".join(part for part in (self.province, self.city) if part)
+
+
+class OrganisationKind(models.TextChoices):
+    GOVERNMENT = "government", _("人民政府")
+    OFFICE = "office", _("办公室/公开办")
+    DEPARTMENT = "department", _("政府部门")
+    TOWN = "town", _("乡镇/街道")
+    VILLAGE = "village", _("村/社区")
+    THIRD_PARTY = "third_party", _("第三方机构")
+    INSTITUTION = "institution", _("公共企事业单位")
+
+
+class Organisation(MP_Node):
+    """An organ in a site's tree; its `code` is the first part of index numbers (索引号)."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    name = models.CharField(_("机构名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    code = models.CharField(
+        _("机构代码"), max_length=40, help_text=_("用于生成索引号，如统一社会信用代码或本地编码")
+    )
+    kind = models.CharField(_("机构类型"), max_length=20, choices=OrganisationKind.choices)
+    duties = models.TextField(_("机构职能"), blank=True)
+    leaders = models.TextField(_("领导信息"), blank=True)
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    office_hours = models.CharField(_("办公时间"), max_length=100, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    fax = models.CharField(_("传真"), max_length=50, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        verbose_name = _("机构")
+        verbose_name_plural = _("机构")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "code"], name="organisation_code_unique_per_site"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        parent = self.get_parent() if self.pk else None
+        if parent is not None and parent.site_id != self.site_id:
+            raise ValidationError(_("下级机构必须与上级机构属于同一站点。"))
+
+
+class User(AbstractUser):
+    """A staff member or registered member of the public."""
+
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Role(models.TextChoices):
+    EDITOR = "editor", _("经办人")
+    REVIEWER = "reviewer", _("审核人")
+    OFFICE_ADMIN = "office_admin", _("公开办管理员")
+    DEPUTY = "deputy", _("人大代表")
+    EVALUATOR = "evaluator", _("第三方评估")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. An office admin's role covers the organisation's subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("机构"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class AuditEventType(models.TextChoices):
+    """The fixed list of audited events. Add new types here, never free text."""
+
+    LOGIN = "auth.login", _("登录")
+    LOGIN_FAILED = "auth.login_failed", _("登录失败")
+    LOGOUT = "auth.logout", _("退出")
+    OTP_ENROLLED = "auth.otp_enrolled", _("绑定双因素认证")
+    OTP_VERIFIED = "auth.otp_verified", _("双因素认证通过")
+    USER_CHANGED = "user.changed", _("用户变更")
+    MEMBERSHIP_CHANGED = "membership.changed", _("岗位变更")
+    SITE_CHANGED = "site.changed", _("站点变更")
+    ORGANISATION_CHANGED = "organisation.changed", _("机构变更")
+    CALENDAR_CHANGED = "calendar.changed", _("工作日历变更")
+    OBJECT_CREATED = "object.created", _("新增")
+    OBJECT_CHANGED = "object.changed", _("修改")
+    OBJECT_DELETED = "object.deleted", _("删除")
+    STATE_CHANGED = "object.state_changed", _("状态流转")
+    IMPORTED = "data.imported", _("导入")
+    EXPORTED = "data.exported", _("导出")
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("操作日志只能追加，不能修改。")
+
+    def delete(self):
+        raise PermissionError("操作日志只能追加，不能删除。")
+
+    _raw_delete = delete
+    bulk_update = update
+
+
+class AuditEvent(models.Model):
+    """Append-only log. The actor is a snapshot so the record survives the user's deletion."""
+
+    event_type = models.CharField(
+        _("事件类型"), max_length=40, choices=AuditEventType.choices, db_index=True
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    site = models.ForeignKey(
+        Site,
+        verbose_name=_("站点"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_id = models.BigIntegerField(_("操作人ID"), null=True, blank=True, db_index=True)
+    actor_username = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    actor_roles = models.JSONField(_("操作人岗位"), default=list, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("操作日志")
+        verbose_name_plural = _("操作日志")
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.get_event_type_display()} {self.object_repr}"
+        )
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise PermissionError("操作日志只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("操作日志只能追加，不能删除。")
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """Fields whose value differs between before and after, as (field, old, new)."""
+        before, after = self.before or {}, self.after or {}
+        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class WorkCalendar(models.Model):
+    """One year's official schedule (国务院办公厅关于节假日安排的通知).
+
+    A year without a row here is computed provisionally from weekends and the statutory days of
+    《全国年节及纪念日放假办法》 (see core.holidays)."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    notice = models.CharField(_("依据通知"), max_length=200, blank=True)
+    source = models.CharField(
+        _("来源"),
+        max_length=20,
+        choices=[
+            ("package", _("chinese-calendar 数据包")),
+            ("official", _("管理员录入的官方通知")),
+        ],
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年工作日历"
+
+
+class CalendarDay(models.Model):
+    """A day that differs from the Monday–Friday rule: a holiday, or an adjusted workday (调休上班)."""
+
+    calendar = models.ForeignKey(
+        WorkCalendar, verbose_name=_("工作日历"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(
+        _("是否上班"), help_text=_("勾选表示调休上班日，不勾选表示放假")
+    )
+    name = models.CharField(_("名称"), max_length=30, help_text=_("如 春节、国庆节"))
+
+    class Meta:
+        verbose_name = _("节假日/调休日")
+        verbose_name_plural = _("节假日/调休日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}{'（上班）' if self.is_workday else ''}"
+
+    def clean(self) -> None:
+        if self.calendar_id and self.date and self.date.year != self.calendar.year:
+            raise ValidationError(_("日期必须在该工作日历的年份内。"))

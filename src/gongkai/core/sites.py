@@ -1,0 +1,53 @@
+"""Which Site a request is for: by host name, else the default site."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+from .models import Site
+
+_CACHE_KEY = "gongkai:site-hosts:v1"
+
+
+def _host_map() -> dict[str, int]:
+    mapping = cache.get(_CACHE_KEY)
+    if mapping is None:
+        mapping = {}
+        for site in Site.objects.only("id", "hostnames"):
+            for host in site.hostname_list():
+                mapping[host] = site.id
+        cache.set(_CACHE_KEY, mapping, 300)
+    return mapping
+
+
+def forget_site_hosts() -> None:
+    cache.delete(_CACHE_KEY)
+
+
+def default_site() -> Site | None:
+    return (
+        Site.objects.filter(is_default=True).first()
+        or Site.objects.filter(slug=settings.DEFAULT_SITE_SLUG).first()
+        or Site.objects.order_by("id").first()
+    )
+
+
+def site_for_host(host: str) -> Site | None:
+    host = host.split(":")[0].lower()
+    site_id = _host_map().get(host)
+    if site_id is not None:
+        site = Site.objects.filter(id=site_id).first()
+        if site is not None:
+            return site
+    return default_site()
+
+
+class CurrentSiteMiddleware:
+    """Sets request.site; `?site=slug` is not honoured so cached pages stay host-keyed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        request.site = site_for_host(request.get_host())
+        return self.get_response(request)

@@ -1,0 +1,219 @@
+"""Staff login with lockout and TOTP two-factor, the workbench shell, the audit log, health."""
+
+import base64
+import io
+import time
+from functools import wraps
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import permissions
+from .audit import record_event
+from .extensions import render_panels, workbench_panels
+from .forms import AuditFilterForm, StaffLoginForm, TokenForm
+from .models import AuditEvent, AuditEventType, Role
+
+
+def needs_second_factor(request: HttpRequest) -> bool:
+    """2FA is needed when the deployment requires it, or when the user has enrolled a device."""
+    user = request.user
+    if user.is_verified():
+        return False
+    return settings.REQUIRE_2FA or user_has_device(user, confirmed=True)
+
+
+def staff_required(view):
+    """Logged in, holding a role in some organisation, and past the second factor when needed."""
+
+    @wraps(view)
+    @login_required
+    @never_cache
+    def wrapper(request, *args, **kwargs):
+        if needs_second_factor(request):
+            return redirect(f"{_url('core:two_factor')}?next={request.get_full_path()}")
+        if not permissions.is_staff_member(request.user):
+            return render(request, "core/not_staff.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _url(name: str) -> str:
+    return reverse(name)
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = StaffLoginForm
+    redirect_authenticated_user = True
+
+
+@never_cache
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Verify a TOTP code, or enrol a new authenticator app when none is confirmed yet."""
+    next_url = request.GET.get("next") or request.POST.get("next") or _url("core:workbench")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = _url("core:workbench")
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=False
+        ).first() or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        verified, _msg = device.verify_is_allowed()
+        if verified and device.verify_token(form.cleaned_data["token"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                record_event(AuditEventType.OTP_ENROLLED, actor=user, obj=user)
+            otp_login(request, device)
+            record_event(AuditEventType.OTP_VERIFIED, actor=user, obj=user)
+            return redirect(next_url)
+        form.add_error("token", _("验证码不正确或已过期，请重新输入。"))
+    context = {"form": form, "enrolling": enrolling, "next": next_url}
+    if enrolling:
+        image = qrcode.make(
+            device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8
+        )
+        buffer = io.BytesIO()
+        image.save(buffer)
+        context["qr_data_uri"] = (
+            "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+        )
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "core/two_factor.html", context)
+
+
+@staff_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """The staff home: what the user can act on. Later capabilities add their panels here."""
+    memberships = permissions.memberships_of(request.user).select_related(
+        "organisation", "organisation__site"
+    )
+    panels = render_panels(workbench_panels, request)
+    return render(request, "core/workbench.html", {"memberships": memberships, "panels": panels})
+
+
+def audit_events_for(user):
+    """Audit events the user may read: office admins and evaluators see their sites' events,
+    everyone else their own actions."""
+    admin_sites = (
+        permissions.memberships_of(user)
+        .filter(role__in=[Role.OFFICE_ADMIN, Role.EVALUATOR])
+        .values("organisation__site")
+    )
+    if user.is_superuser:
+        return AuditEvent.objects.all()
+    return AuditEvent.objects.filter(Q(site__in=admin_sites) | Q(actor_id=user.pk))
+
+
+@staff_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    events = audit_events_for(request.user)
+    if form.is_valid():
+        events = form.filter(events)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "core/audit_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+PREFERENCE_COOKIES = {"font": ("gk_font", {"s", "m", "l"}), "contrast": ("gk_contrast", {"0", "1"})}
+
+
+@require_POST
+def set_preference(request: HttpRequest) -> HttpResponse:
+    """字号 and high-contrast switches. A form post, so they work without JavaScript."""
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        next_url = "/"
+    response = redirect(next_url)
+    for key, (cookie, allowed) in PREFERENCE_COOKIES.items():
+        value = request.POST.get(key)
+        if value in allowed:
+            response.set_cookie(
+                cookie, value, max_age=365 * 86400, samesite="Lax", secure=settings.SECURE_COOKIES
+            )
+    return response
+
+
+def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "core/rate_limited.html", status=429)
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and worker status for probes. The worker is 'ok' when it ran a ping recently."""
+    from .tasks import ping
+
+    status = {"database": "ok", "worker": "unknown"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - a probe reports, it does not raise
+        status["database"] = f"error: {exc.__class__.__name__}"
+        return JsonResponse(status, status=503)
+    last_pong = cache.get("gongkai:worker:last-pong") or _last_pong_from_db()
+    now = time.time()
+    if last_pong and now - last_pong < 180:
+        status["worker"] = "ok"
+    else:
+        status["worker"] = "waiting" if cache.get("gongkai:worker:pinged") else "unknown"
+    status["worker_last_seen_seconds"] = round(now - last_pong) if last_pong else None
+    if not cache.get("gongkai:worker:pinged"):
+        cache.set("gongkai:worker:pinged", True, 60)
+        try:
+            ping.enqueue()
+        except Exception:  # noqa: BLE001
+            status["worker"] = "error"
+    return JsonResponse(status, status=200)
+
+
+def _last_pong_from_db() -> float | None:
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        last = (
+            DBTaskResult.objects.filter(
+                task_path__endswith="core.tasks.ping", finished_at__isnull=False
+            )
+            .order_by("-finished_at")
+            .values_list("finished_at", flat=True)
+            .first()
+        )
+    except Exception:  # noqa: BLE001 - another task backend has no such table
+        return None
+    return last.timestamp() if last else None
+
+
+def logout_then_home(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        logout(request)
+        messages.info(request, _("您已安全退出。"))
+    return redirect("portal:home")

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from gongkai.api import api
+from gongkai.core import views as core_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("staff/catalogue/", include("gongkai.catalogue.staff_urls")),
+    path("staff/foi/", include("gongkai.foi.staff_urls")),
+    path("staff/", include("gongkai.core.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("prefs/", core_views.set_preference, name="set_preference"),
+    path("catalogue/", include("gongkai.catalogue.urls")),
+    path("foi/", include("gongkai.foi.urls")),
+    path("", include("gongkai.portal.urls")),
+]

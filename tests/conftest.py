@@ -1,0 +1,53 @@
+import pytest
+from django.core.cache import cache
+
+from gongkai.core.demo import DEMO_PASSWORD, load_demo
+from gongkai.core.models import Organisation, Site, User
+from gongkai.core.workcalendar import forget_calendar
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing is not what these tests test; the demo creates a dozen users per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # The calendar and site caches live in the process and do not see test rollbacks.
+    forget_calendar()
+    cache.clear()
+    yield
+    cache.clear()
+    forget_calendar()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo sites, organisations and staff, as `gongkai demo` loads them."""
+    load_demo()
+    return Site.objects.get(slug="yingjiang")
+
+
+@pytest.fixture
+def yingjiang(demo):
+    return demo
+
+
+@pytest.fixture
+def ouhai(demo):
+    return Site.objects.get(slug="ouhai")
+
+
+@pytest.fixture
+def demo_password():
+    return DEMO_PASSWORD
+
+
+def org(site, name):
+    return Organisation.objects.get(site=site, name=name)
+
+
+def user(username):
+    return User.objects.get(username=username)

@@ -1,0 +1,50 @@
+import json
+
+import pytest
+from openapi_spec_validator import validate
+
+
+@pytest.mark.django_db
+def test_openapi_document_is_valid_openapi_3(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = json.loads(response.content)
+    assert spec["openapi"].startswith("3.")
+    validate(spec)  # raises on an invalid document
+    assert "/api/v1/sites" in spec["paths"]
+
+
+@pytest.mark.django_db
+def test_api_docs_page_uses_local_assets(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert "cdn." not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_sites_and_organisations(client, demo):
+    sites = client.get("/api/v1/sites").json()
+    assert {s["slug"] for s in sites} == {"shifan", "yingjiang", "ouhai"}
+    assert next(s for s in sites if s["slug"] == "ouhai")["parent"] == "shifan"
+    orgs = client.get("/api/v1/sites/yingjiang/organisations").json()
+    gov = next(o for o in orgs if o["name"] == "迎江区人民政府")
+    housing = next(o for o in orgs if o["name"] == "区住房和城乡建设局")
+    assert gov["parent_id"] is None and housing["parent_id"] == gov["id"]
+    assert client.get("/api/v1/sites/nowhere").status_code == 404
+
+
+@pytest.mark.django_db
+def test_calendar_due_endpoint(client):
+    body = client.get("/api/v1/calendar/due", {"start": "2026-04-30", "days": 20}).json()
+    assert body["due"] == "2026-06-01"
+    assert body["provisional"] is False
+    assert (
+        client.get("/api/v1/calendar/due", {"start": "2026-04-30", "days": -1}).status_code == 422
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_worker(client):
+    body = client.get("/healthz").json()
+    assert body["database"] == "ok"
+    assert body["worker"] in {"ok", "waiting", "unknown"}
