@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.catalogue",
     "gongkai.foi",
+    "gongkai.search",
 ]
 
 MIDDLEWARE = [
@@ -259,6 +260,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "gongkai@localhost")
 
 DEFAULT_SITE_SLUG = env("DEFAULT_SITE", "yingjiang")
+
+# Full-text search: "fts5" (SQLite, embedded default) or "tantivy" (large sites, PostgreSQL).
+SEARCH_BACKEND = env("SEARCH_BACKEND", "fts5" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "tantivy")
+SEARCH_PATH = Path(env("SEARCH_PATH", str(VAR_DIR / "search")))
 
 LOGGING = {
     "version": 1,

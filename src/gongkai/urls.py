@@ -14,5 +14,6 @@ urlpatterns = [
     path("prefs/", core_views.set_preference, name="set_preference"),
     path("catalogue/", include("gongkai.catalogue.urls")),
     path("foi/", include("gongkai.foi.urls")),
+    path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]
