@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from gongkai.catalogue.api import router as catalogue_router
 from gongkai.core.api import router as core_router
 from gongkai.foi.api import router as foi_router
+from gongkai.records.api import router as records_router
 
 api = NinjaAPI(
     title="gongkai 政务公开平台 API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
 api.add_router("/", core_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", foi_router)
+api.add_router("/", records_router)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.catalogue",
     "gongkai.foi",
+    "gongkai.records",
     "gongkai.search",
 ]
 
