@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "gongkai.portal.caching.PublicCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -259,6 +260,9 @@ EMAIL_HOST_USER = env("EMAIL_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "gongkai@localhost")
+
+# Part of public page ETags: a new release invalidates every cached page.
+RELEASE = env("RELEASE", "0.1.0")
 
 DEFAULT_SITE_SLUG = env("DEFAULT_SITE", "yingjiang")
 

@@ -91,3 +91,24 @@ def test_axe_check_catches_a_real_violation(page):
     )
     with pytest.raises(AssertionError, match="image-alt|label"):
         assert_accessible(page, "broken page")
+
+
+def test_disclosure_and_reading_points_accessible(demo_site, page, phone_page):
+    from gongkai.portal.demo import load_portal_demo
+
+    load_portal_demo()
+    for p, label in ((page, "desktop"), (phone_page, "phone")):
+        for path in ("/xxgk/", "/xxgk/guide/", "/reading-points/", "/organisations/"):
+            p.goto(path)
+            assert p.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+            assert_accessible(p, f"{path} {label}")
+
+
+def test_elder_mode_enlarges_and_simplifies(demo_site, page):
+    page.goto("/")
+    before = _root_font_px(page)
+    page.get_by_role("button", name="长辈版").click()
+    page.wait_for_load_state()
+    assert _root_font_px(page) > before
+    assert page.get_by_role("button", name="返回标准版").is_visible()
+    assert_accessible(page, "elder")

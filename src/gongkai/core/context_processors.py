@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .extensions import public_nav, staff_nav
+from .extensions import disclosure_links, public_nav, staff_nav
 from .permissions import is_staff_member
 
 
@@ -10,8 +10,10 @@ def site_context(request):
         "site": getattr(request, "site", None),
         "font_size": prefs.get("gk_font", "m") if prefs.get("gk_font") in {"s", "m", "l"} else "m",
         "high_contrast": prefs.get("gk_contrast") == "1",
+        "elder_mode": prefs.get("gk_elder") == "1",
         "is_staff_member": is_staff_member(getattr(request, "user", None)),
         "demo_mode": settings.DEMO,
         "public_nav": public_nav,
+        "disclosure_links": disclosure_links,
         "staff_nav": staff_nav,
     }

@@ -1,6 +1,7 @@
 """Places where the domain apps plug into shared pages, registered in their AppConfig.ready().
 
 - `public_nav` / `staff_nav`: (label, url name) links in the main navigation;
+- `disclosure_links`: links in the 政府信息公开 section;
 - `workbench_panels`: callables `panel(request) -> (template_name, context) | None` rendered on the
   staff workbench in registration order (None hides the panel for that user);
 - `home_sections`: the same for the public home page of a site."""
@@ -17,6 +18,8 @@ class NavLink:
 
 
 public_nav: list[NavLink] = []
+# Links inside the 政府信息公开 section (法定主动公开内容, 依申请公开, 年报 …).
+disclosure_links: list[NavLink] = []
 staff_nav: list[NavLink] = []
 workbench_panels: list[Callable] = []
 home_sections: list[Callable] = []

@@ -35,6 +35,18 @@ class Site(models.Model):
     postcode = models.CharField(_("邮编"), max_length=10, blank=True)
     phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
+    error_report_url = models.URLField(
+        _("我为政府网站找错地址"),
+        blank=True,
+        default="https://zfwzzc.www.gov.cn/",
+        help_text=_("国务院办公厅政府网站找错平台的本站入口"),
+    )
+    content_changed_at = models.DateTimeField(
+        _("内容更新时间"),
+        null=True,
+        blank=True,
+        help_text=_("发布、撤回等改变公开页面的操作时更新，用于页面缓存"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

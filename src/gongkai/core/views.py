@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
@@ -145,12 +146,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-PREFERENCE_COOKIES = {"font": ("gk_font", {"s", "m", "l"}), "contrast": ("gk_contrast", {"0", "1"})}
+PREFERENCE_COOKIES = {
+    "font": ("gk_font", {"s", "m", "l"}),
+    "contrast": ("gk_contrast", {"0", "1"}),
+    "elder": ("gk_elder", {"0", "1"}),
+}
 
 
+@csrf_exempt
 @require_POST
 def set_preference(request: HttpRequest) -> HttpResponse:
-    """字号 and high-contrast switches. A form post, so they work without JavaScript."""
+    """字号, high-contrast and 长辈版 switches: a form post, so they work without JavaScript.
+
+    Exempt from CSRF on purpose: it only sets display cookies, and a CSRF token in the form on
+    every public page would make every page personal and uncacheable."""
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = "/"

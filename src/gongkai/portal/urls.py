@@ -7,4 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/", views.organisations, name="organisations"),
+    path("xxgk/", views.disclosure, name="disclosure"),
+    path("xxgk/<slug:kind>/", views.disclosure_page, name="disclosure_page"),
+    path("reading-points/", views.reading_points, name="reading_points"),
 ]

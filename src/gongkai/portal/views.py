@@ -1,10 +1,12 @@
 """Public pages of a site. Later capabilities (catalogue, records, search …) fill the home page."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from gongkai.core.extensions import home_sections, render_panels
 from gongkai.core.models import Organisation
+
+from .models import DisclosurePage, ReadingPoint
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,3 +28,24 @@ def organisations(request: HttpRequest) -> HttpResponse:
         raise Http404
     orgs = Organisation.objects.filter(site=request.site, is_active=True).order_by("path")
     return render(request, "portal/organisations.html", {"organisations": orgs})
+
+
+def disclosure(request: HttpRequest) -> HttpResponse:
+    """The 政府信息公开 section laid out as 国办发〔2017〕47号 expects."""
+    if request.site is None:
+        raise Http404
+    pages = {page.kind: page for page in DisclosurePage.objects.filter(site=request.site)}
+    return render(request, "portal/disclosure.html", {"pages": pages})
+
+
+def disclosure_page(request: HttpRequest, kind: str) -> HttpResponse:
+    page = get_object_or_404(DisclosurePage, site=request.site, kind=kind)
+    return render(request, "portal/disclosure_page.html", {"page": page})
+
+
+def reading_points(request: HttpRequest) -> HttpResponse:
+    """信息公开查阅点 (《政府信息公开条例》第二十五条)."""
+    if request.site is None:
+        raise Http404
+    points = ReadingPoint.objects.filter(site=request.site)
+    return render(request, "portal/reading_points.html", {"points": points})

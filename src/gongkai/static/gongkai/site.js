@@ -11,7 +11,7 @@
   }
   form.addEventListener("click", function (event) {
     var button = event.target.closest("button");
-    if (!button) return;
+    if (!button || (button.name !== "font" && button.name !== "contrast")) return;
     event.preventDefault();
     if (button.name === "font") {
       root.classList.remove("font-s", "font-m", "font-l");

@@ -24,6 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         bind = f"{options['host']}:{options['port']}"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongkai.settings"}
+        # Every start is a release for page ETags, shared by all web workers.
+        env.setdefault("GONGKAI_RELEASE", f"{settings.RELEASE}-{int(time.time())}")
         processes: list[subprocess.Popen] = []
         if not options["no_worker"]:
             processes.append(

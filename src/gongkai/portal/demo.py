@@ -1,0 +1,82 @@
+"""Demo portal configuration: columns with their update rules, reading points, guide pages."""
+
+from django.db import transaction
+
+from gongkai.core.models import Organisation, Site
+
+from .models import Column, ColumnKind, DisclosurePage, DisclosurePageKind, ReadingPoint
+
+COLUMNS = [
+    ("news", "要闻动态", ColumnKind.NEWS, ["general"]),
+    ("notices", "通知公告", ColumnKind.NOTICE, ["notice"]),
+    ("policies", "政策文件", ColumnKind.POLICY, ["policy"]),
+    ("interpretations", "政策解读", ColumnKind.INTERPRETATION, ["interpretation"]),
+    ("responses", "回应关切", ColumnKind.RESPONSE, ["response"]),
+    ("gazette", "政府公报", ColumnKind.GAZETTE, ["gazette"]),
+]
+
+READING_POINTS = {
+    "yingjiang": [
+        (
+            "迎江区政务服务中心信息公开查阅点",
+            "安庆市迎江区湖心中路政务服务中心一楼",
+            "工作日 8:30-17:30",
+        ),
+        ("迎江区档案馆查阅点", "安庆市迎江区档案馆二楼阅览室", "工作日 9:00-17:00"),
+        ("迎江区图书馆查阅点", "安庆市迎江区图书馆一楼", "周二至周日 9:00-20:00"),
+    ],
+    # Seed 001: 瓯海区 set up 17 reading points across the district.
+    "ouhai": [
+        ("瓯海区行政服务中心查阅点", "温州市瓯海区娄桥街道行政服务中心", "工作日 8:30-17:00"),
+        ("瓯海区档案馆查阅点", "温州市瓯海区档案馆", "工作日 9:00-17:00"),
+        ("瓯海区图书馆查阅点", "温州市瓯海区图书馆", "周二至周日 9:00-20:30"),
+    ],
+}
+
+GUIDE = """<h2>一、主动公开</h2><p>本机关主动公开的政府信息按《政府信息公开条例》第二十条、第二十一条及本区基层政务公开标准目录确定，
+在政府信息形成或者变更之日起20个工作日内通过本网站公开，法律、法规另有规定的从其规定。</p>
+<h2>二、依申请公开</h2><p>公民、法人或者其他组织可通过本网站“依申请公开”栏目在线提交申请，或以信函、传真、当面方式提交。
+行政机关收到申请后能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内答复；需要延长答复期限的，经负责人同意可延长，延长期限最长不超过20个工作日。</p>
+<h2>三、受理机构</h2><p>名称：{office}<br>地址：{address}<br>办公时间：工作日 8:30-12:00，14:30-17:30<br>电话：{phone}</p>
+<h2>四、监督和救济</h2><p>申请人认为行政机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼。</p>"""
+
+RULES = """<p>本机关依据《中华人民共和国政府信息公开条例》建立健全以下制度：</p>
+<ul><li>政府信息公开保密审查制度（先审后发）</li><li>政府信息主动公开制度</li><li>依申请公开办理制度</li>
+<li>政策解读与回应关切制度</li><li>政务公开工作考核、社会评议和责任追究制度</li></ul>"""
+
+
+@transaction.atomic
+def load_portal_demo() -> None:
+    for site in Site.objects.filter(slug__in=["yingjiang", "ouhai", "shifan"]):
+        for order, (slug, name, kind, kinds) in enumerate(COLUMNS):
+            Column.objects.get_or_create(
+                site=site,
+                slug=slug,
+                defaults={"name": name, "kind": kind, "record_kinds": kinds, "order": order},
+            )
+        for order, (name, address, hours) in enumerate(READING_POINTS.get(site.slug, [])):
+            ReadingPoint.objects.get_or_create(
+                site=site,
+                name=name,
+                defaults={
+                    "address": address,
+                    "opening_hours": hours,
+                    "phone": site.phone,
+                    "materials": "本级政府及部门主动公开的政府信息、政府公报、政务公开标准目录",
+                    "order": order,
+                },
+            )
+        office = Organisation.objects.filter(site=site, name="区政务公开办公室").first()
+        guide = GUIDE.format(
+            office=office.name if office else site.sponsor, address=site.address, phone=site.phone
+        )
+        DisclosurePage.objects.get_or_create(
+            site=site,
+            kind=DisclosurePageKind.GUIDE,
+            defaults={"title": "政府信息公开指南", "body": guide},
+        )
+        DisclosurePage.objects.get_or_create(
+            site=site,
+            kind=DisclosurePageKind.RULES,
+            defaults={"title": "政府信息公开制度", "body": RULES},
+        )
