@@ -264,10 +264,15 @@ DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "gongkai@localhost")
 # Part of public page ETags: a new release invalidates every cached page.
 RELEASE = env("RELEASE", "0.1.0")
 
+# `gongkai bench` serves a minimal view as the floor its page figures are compared with.
+BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
+
 DEFAULT_SITE_SLUG = env("DEFAULT_SITE", "yingjiang")
 
 # Full-text search: "fts5" (SQLite, embedded default) or "tantivy" (large sites, PostgreSQL).
-SEARCH_BACKEND = env("SEARCH_BACKEND", "fts5" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "tantivy")
+SEARCH_BACKEND = env(
+    "SEARCH_BACKEND", "fts5" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "tantivy"
+)
 SEARCH_PATH = Path(env("SEARCH_PATH", str(VAR_DIR / "search")))
 
 LOGGING = {

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,3 +20,6 @@ urlpatterns = [
     path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]
+
+if settings.BENCH_VIEWS:
+    urlpatterns.insert(0, path("bench/floor/", core_views.bench_floor))

@@ -226,3 +226,9 @@ def logout_then_home(request: HttpRequest) -> HttpResponse:
         logout(request)
         messages.info(request, _("您已安全退出。"))
     return redirect("portal:home")
+
+
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """A minimal Django view rendering 20 rows: the floor `gongkai bench` compares pages with."""
+    rows = [{"n": n, "title": f"第{n}条示例信息"} for n in range(20)]
+    return render(request, "core/bench_floor.html", {"rows": rows})

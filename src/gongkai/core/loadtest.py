@@ -1,0 +1,168 @@
+"""HTTP load measurements for `gongkai bench`: the app under gunicorn, nginx in front of it,
+and wrk as the loopback load tool. Everything runs on 127.0.0.1 and stops by itself."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+DEPLOY_NGINX_CONF = Path(settings.BASE_DIR) / "deploy" / "nginx.conf"
+
+
+class LoadToolMissing(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+                if response.status < 500:
+                    return
+        except Exception as exc:  # noqa: BLE001 - keep polling until the deadline
+            last_error = exc
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} 未在 {timeout:.0f} 秒内就绪：{last_error}")
+
+
+@contextmanager
+def app_server(workers: int = 2, extra_env: dict | None = None):
+    """gunicorn serving the project on a free loopback port; yields (base_url, process)."""
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongkai.settings", **(extra_env or {})}
+    cmd = [
+        sys.executable, "-m", "gunicorn", "gongkai.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def nginx_config(
+    app_port: int, listen_port: int, static_root: Path, workdir: Path, file_root: Path
+) -> str:
+    """deploy/nginx.conf, as shipped, wrapped into a standalone config on loopback ports."""
+    site = DEPLOY_NGINX_CONF.read_text(encoding="utf-8")
+    site = site.replace("/var/cache/nginx/gongkai", str(workdir / "cache"))
+    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen_port};").replace(
+        "listen [::]:80;", ""
+    )
+    site = site.replace("/srv/gongkai/var/static/", f"{static_root}/")
+    # The same server also serves pre-rendered files, for static_rps.
+    site = site.replace(
+        "    location / {",
+        f"    location /prerendered/ {{\n        alias {file_root}/;\n    }}\n\n    location / {{",
+        1,
+    )
+    return f"""
+worker_processes 2;
+pid {workdir}/nginx.pid;
+error_log {workdir}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {workdir}/body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+    default_type text/html;
+    {site}
+}}
+"""
+
+
+@contextmanager
+def nginx_in_front(app_port: int, static_root: Path, prerendered: dict[str, bytes]):
+    """nginx running deploy/nginx.conf in front of the app; yields its base URL."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.path.exists(nginx):
+        raise LoadToolMissing("未找到 nginx（apt-get install nginx-light）")
+    with tempfile.TemporaryDirectory(prefix="gongkai-nginx-") as tmp:
+        workdir = Path(tmp)
+        file_root = workdir / "files"
+        file_root.mkdir()
+        for name, body in prerendered.items():
+            (file_root / name).write_bytes(body)
+        port = free_port()
+        conf = workdir / "nginx.conf"
+        conf.write_text(
+            nginx_config(app_port, port, static_root, workdir, file_root), encoding="utf-8"
+        )
+        proc = subprocess.Popen(  # noqa: S603
+            [nginx, "-c", str(conf), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{port}/healthz")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.send_signal(signal.SIGQUIT)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def wrk_rps(
+    url: str, seconds: int = 5, connections: int = 32, threads: int = 2, headers: dict | None = None
+) -> float:
+    """Requests per second that wrk measured; non-2xx/3xx responses make it an error."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise LoadToolMissing("未找到 wrk（apt-get install wrk）")
+    cmd = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
+    done = subprocess.run(  # noqa: S603 - fixed tool, loopback URL
+        [*cmd, url], capture_output=True, text=True, timeout=seconds + 60, check=True
+    )
+    out = done.stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise RuntimeError(f"压测 {url} 时出现错误响应：\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not match:
+        raise RuntimeError(f"无法解析 wrk 输出：\n{out}")
+    return float(match.group(1))
+
+
+def worker_rss_mb(pid: int) -> float:
+    """The largest single gunicorn worker's resident memory, in MiB."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [int(p) for p in children.read_text().split()] if children.exists() else [pid]
+    sizes = []
+    for one in pids:
+        status = Path(f"/proc/{one}/status")
+        if status.exists():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+    return round(max(sizes, default=0.0), 1)
