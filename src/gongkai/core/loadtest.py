@@ -107,8 +107,14 @@ def nginx_in_front(app_port: int, static_root: Path, prerendered: dict[str, byte
         raise LoadToolMissing("未找到 nginx（apt-get install nginx-light）")
     with tempfile.TemporaryDirectory(prefix="gongkai-nginx-") as tmp:
         workdir = Path(tmp)
+        workdir.chmod(0o755)
+        # nginx workers may run as another user: they need to write the cache and temp dirs.
+        for sub in ("cache", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (workdir / sub).mkdir()
+            (workdir / sub).chmod(0o777)
         file_root = workdir / "files"
         file_root.mkdir()
+        file_root.chmod(0o755)
         for name, body in prerendered.items():
             (file_root / name).write_bytes(body)
         port = free_port()
