@@ -43,6 +43,14 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{url} 未在 {timeout:.0f} 秒内就绪：{last_error}")
 
 
+def _stop(proc: subprocess.Popen, sig: int, timeout: float = 15) -> None:
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @contextmanager
 def app_server(workers: int = 2, extra_env: dict | None = None):
     """gunicorn serving the project on a free loopback port; yields (base_url, process)."""
@@ -57,11 +65,7 @@ def app_server(workers: int = 2, extra_env: dict | None = None):
         wait_for(f"http://127.0.0.1:{port}/healthz")
         yield f"http://127.0.0.1:{port}", proc
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc, signal.SIGTERM)
 
 
 def nginx_config(
@@ -131,11 +135,7 @@ def nginx_in_front(app_port: int, static_root: Path, prerendered: dict[str, byte
             wait_for(f"http://127.0.0.1:{port}/healthz")
             yield f"http://127.0.0.1:{port}"
         finally:
-            proc.send_signal(signal.SIGQUIT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            _stop(proc, signal.SIGQUIT)  # nginx's graceful shutdown
 
 
 def wrk_rps(
