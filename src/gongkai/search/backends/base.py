@@ -1,0 +1,235 @@
+"""What every search backend offers. Apps feed plain SearchDocuments; the engine knows no models."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import tokenize
+
+SORTS = ("relevance", "date")
+FILTER_KEYS = ("organisation", "domain", "catalogue_item", "kind", "year", "validity")
+MAX_PAGE_SIZE = 100
+MAX_OFFSET = 2000  # deep pages cost a full scan and nobody reads them
+FEW_HITS = 3  # below this many results a "did you mean" is looked for
+
+
+@dataclass
+class SearchDocument:
+    """One searchable thing. `doc_id` is unique across sources, e.g. "record:123"."""
+
+    doc_id: str
+    site_id: int
+    title: str
+    body: str = ""
+    url: str = ""
+    kind: str = ""
+    organisation_id: int | None = None
+    organisation_name: str = ""
+    domain_id: int | None = None
+    catalogue_item_id: int | None = None
+    year: int | None = None
+    validity: str = ""
+    published_at: datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.doc_id or len(self.doc_id) > 100:
+            raise ValueError("doc_id 必须是 1–100 个字符")
+        if self.published_at is not None and self.published_at.tzinfo is None:
+            self.published_at = self.published_at.replace(tzinfo=UTC)
+        if self.year is None and self.published_at is not None:
+            self.year = self.published_at.year
+
+
+@dataclass
+class SearchQuery:
+    """site_ids: the sites to search (a parent site passes its children too); None means all.
+
+    filters: organisation, domain, catalogue_item, kind, year, validity — a value or a list.
+    synonyms: normalised term -> alternatives, filled in by the service from the Synonym table.
+    """
+
+    text: str = ""
+    site_ids: list[int] | None = None
+    filters: dict = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 20
+    facets: bool = True
+    synonyms: dict[str, list[str]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            self.sort = "relevance"
+        self.page = max(int(self.page or 1), 1)
+        self.page_size = min(max(int(self.page_size or 20), 1), MAX_PAGE_SIZE)
+        unknown = set(self.filters) - set(FILTER_KEYS)
+        if unknown:
+            raise ValueError(f"未知的筛选条件：{', '.join(sorted(unknown))}")
+
+    @property
+    def offset(self) -> int:
+        return min((self.page - 1) * self.page_size, MAX_OFFSET)
+
+    def filter_values(self, key: str) -> list:
+        value = self.filters.get(key)
+        if value is None or value == "" or value == []:
+            return []
+        return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+@dataclass
+class SearchHit:
+    doc_id: str
+    title: str
+    url: str
+    snippet: SafeString
+    title_html: SafeString
+    score: float
+    published_at: datetime | None
+    kind: str
+    organisation_name: str
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class FacetCount:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[SearchHit]
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+    suggestion: str = ""
+    query: SearchQuery | None = None
+
+    @property
+    def pages(self) -> int:
+        if not self.query:
+            return 1
+        reachable = min(self.total, MAX_OFFSET + self.query.page_size)
+        return max((reachable + self.query.page_size - 1) // self.query.page_size, 1)
+
+
+@dataclass
+class StoredDoc:
+    """What a backend returns for a hit before highlighting."""
+
+    doc_id: str
+    title: str
+    url: str
+    body: str
+    kind: str
+    organisation_name: str
+    published_at: datetime | None
+    score: float
+    extra: dict = field(default_factory=dict)
+
+
+class SearchBackend(ABC):
+    name = "base"
+
+    @abstractmethod
+    def index(self, docs: Iterable[SearchDocument]) -> int:
+        """Add or replace documents (by doc_id); returns how many. Visible on return."""
+
+    @abstractmethod
+    def delete(self, doc_ids: Iterable[str]) -> int:
+        """Remove documents at once; unknown ids are ignored."""
+
+    @abstractmethod
+    def replace_all(self, batches: Iterable[list[SearchDocument]]) -> int:
+        """Rebuild from scratch in one commit: readers see the old index until it is done."""
+
+    @abstractmethod
+    def clear(self) -> None: ...
+
+    @abstractmethod
+    def count(self, site_ids: list[int] | None = None) -> int: ...
+
+    @abstractmethod
+    def _search(self, parsed: tokenize.ParsedQuery, query: SearchQuery):
+        """(total, [StoredDoc], facets) for a parsed query."""
+
+    @abstractmethod
+    def _titles(self, parsed: tokenize.ParsedQuery, site_ids, limit: int, title_only: bool):
+        """[(title, url)] best first — for suggestions and 'did you mean'."""
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        parsed = tokenize.parse_query(query.text, query.synonyms)
+        if query.text.strip() and not parsed:
+            return SearchResults(0, [], {}, "", query)
+        total, docs, facets = self._search(parsed, query)
+        terms = parsed.highlight_terms
+        hits = []
+        for doc in docs:
+            title_terms = terms + tokenize.pinyin_title_terms(doc.title, parsed.pinyin_terms)
+            hits.append(
+                SearchHit(
+                    doc_id=doc.doc_id,
+                    title=doc.title,
+                    url=doc.url,
+                    snippet=mark_safe(tokenize.snippet(doc.body, terms)),  # noqa: S308 - escaped
+                    title_html=mark_safe(tokenize.highlight(doc.title, title_terms)),  # noqa: S308
+                    score=doc.score,
+                    published_at=doc.published_at,
+                    kind=doc.kind,
+                    organisation_name=doc.organisation_name,
+                    extra=doc.extra,
+                )
+            )
+        suggestion = ""
+        if parsed and total < FEW_HITS:
+            suggestion = self.did_you_mean(parsed, query.site_ids)
+        return SearchResults(total, hits, facets, suggestion, query)
+
+    def suggest(self, prefix: str, site_ids: list[int] | None = None, limit: int = 8):
+        """Titles for what is being typed: characters, pinyin or initials. [{title, url}]."""
+        parsed = tokenize.parse_query(prefix)
+        if not parsed:
+            return []
+        rows = self._titles(parsed, site_ids, limit, title_only=True)
+        return [{"title": title, "url": url} for title, url in rows]
+
+    def did_you_mean(self, parsed: tokenize.ParsedQuery, site_ids) -> str:
+        """A near miss: a term written with the wrong character of the same sound (政务公楷)."""
+        changed, out = False, []
+        for term in parsed.terms:
+            text = term[0].text
+            replacement = self._homophone(text, site_ids) if term[0].pieces[0].is_cjk else ""
+            if replacement and replacement != text:
+                changed = True
+                out.append(replacement)
+            else:
+                out.append(text)
+        return " ".join(out) if changed else ""
+
+    def _homophone(self, text: str, site_ids) -> str:
+        if not tokenize.CJK_RUN_RE.fullmatch(text) or len(text) < 2:
+            return ""
+        sound = tokenize.full_pinyin(text)
+        if not sound:
+            return ""
+        probe = tokenize.parse_query(sound)
+        for title, _url in self._titles(probe, site_ids, 5, title_only=True):
+            norm = tokenize.normalize(title)
+            for size in range(max(len(text) - 1, 2), len(text) + 2):
+                for i in range(len(norm) - size + 1):
+                    window = norm[i : i + size]
+                    if tokenize.CJK_RUN_RE.fullmatch(window) and (
+                        tokenize.full_pinyin(window) == sound
+                    ):
+                        return window
+        return ""
+
+    def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
+        """Release files and locks (tests and the bench open many indexes)."""

@@ -1,0 +1,297 @@
+"""What other apps call: index, remove, search, suggest, reindex — never a backend directly.
+
+Apps register where their documents come from in AppConfig.ready():
+
+    register_source("records", batches=all_record_batches, load=records_by_id, count=n_records)
+
+`batches()` yields lists of SearchDocument for a full rebuild; `load(keys)` yields the current
+documents for some keys (the records app's ids) so `index_task.enqueue("records", [12])` can run
+on publish and revise. A withdrawn record is removed with `remove_documents(["record:12"])`
+synchronously, in the same request, so it is gone from results at once (and `remove_task` for
+callers that can wait).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connection
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from . import tokenize
+from .backends.base import SearchBackend, SearchDocument, SearchQuery, SearchResults
+
+log = logging.getLogger(__name__)
+
+BACKEND_NAMES = ("fts5", "tantivy")
+SYNONYM_CACHE_KEY = "gongkai:search:synonyms:v1"
+SYNONYM_CACHE_S = 300
+
+KIND_LABELS: dict[str, str] = {
+    "record": _("政府信息"),
+    "policy": _("政策文件"),
+    "interpretation": _("政策解读"),
+    "response": _("回应关切"),
+    "notice": _("通知公告"),
+    "news": _("工作动态"),
+    "guide": _("办事指南"),
+    "catalogue": _("公开事项"),
+    "report": _("年度报告"),
+    "gazette": _("政府公报"),
+    "consultation": _("征求意见"),
+    "faq": _("问答"),
+}
+VALIDITY_LABELS: dict[str, str] = {
+    "valid": _("有效"),
+    "expired": _("失效"),
+    "repealed": _("废止"),
+    "amended": _("已修改"),
+}
+
+
+def register_kind(kind: str, label: str) -> None:
+    """The label shown for a document kind in facets and results."""
+    KIND_LABELS[kind] = label
+
+
+# --- backends --------------------------------------------------------------------------------
+
+_backends: dict[str, SearchBackend] = {}
+_backends_lock = threading.Lock()
+
+
+def backend_name() -> str:
+    """settings.SEARCH_BACKEND, else GONGKAI_SEARCH_BACKEND, else fts5 on SQLite, tantivy beyond."""
+    name = getattr(settings, "SEARCH_BACKEND", None) or os.environ.get("GONGKAI_SEARCH_BACKEND")
+    if not name:
+        name = "fts5" if connection.vendor == "sqlite" else "tantivy"
+    return name.strip().lower()
+
+
+def make_backend(name: str) -> SearchBackend:
+    if name == "fts5":
+        from .backends.fts5 import Fts5Backend
+
+        return Fts5Backend()
+    if name == "tantivy":
+        from .backends.tantivy_backend import TantivyBackend
+
+        return TantivyBackend()
+    raise ImproperlyConfigured(f"未知的检索后端“{name}”，可选：{'、'.join(BACKEND_NAMES)}")
+
+
+def get_backend(name: str | None = None) -> SearchBackend:
+    name = (name or backend_name()).strip().lower()
+    with _backends_lock:
+        if name not in _backends:
+            _backends[name] = make_backend(name)
+        return _backends[name]
+
+
+def forget_backends() -> None:
+    """Drop cached backends (tests that switch the index path; after a schema change)."""
+    from .backends.tantivy_backend import forget_indexes
+
+    with _backends_lock:
+        for backend in _backends.values():
+            backend.close()
+        _backends.clear()
+    forget_indexes()
+
+
+# --- dictionary and synonyms -----------------------------------------------------------------
+
+_dictionary_loaded = False
+
+
+def ensure_dictionary() -> None:
+    """Add every site's organisation and place names to the segmenter once per process."""
+    global _dictionary_loaded
+    if _dictionary_loaded:
+        return
+    from gongkai.core.models import Organisation, Site
+
+    try:
+        names: list[str] = []
+        for name, short in Organisation.objects.values_list("name", "short_name"):
+            names.extend((name, short))
+        for name, province, city in Site.objects.values_list("name", "province", "city"):
+            names.extend((name, province, city))
+    except DatabaseError:  # before migrate: segment without the names
+        return
+    tokenize.add_words(names)
+    _dictionary_loaded = True
+
+
+def forget_dictionary() -> None:
+    global _dictionary_loaded
+    _dictionary_loaded = False
+
+
+def synonyms_for(site_ids: list[int] | None) -> dict[str, list[str]]:
+    """Normalised term -> alternatives: the global list plus the searched sites' own."""
+    rows = cache.get(SYNONYM_CACHE_KEY)
+    if rows is None:
+        from .models import Synonym
+
+        rows = [
+            (s.site_id, tokenize.normalize(s.term).strip(), s.alternative_list())
+            for s in Synonym.objects.filter(is_active=True)
+        ]
+        cache.set(SYNONYM_CACHE_KEY, rows, SYNONYM_CACHE_S)
+    out: dict[str, list[str]] = {}
+    for site_id, term, alternatives in rows:
+        if site_id is None or site_ids is None or site_id in site_ids:
+            out.setdefault(term, [])
+            out[term].extend(a for a in alternatives if a not in out[term])
+    return out
+
+
+def forget_synonyms() -> None:
+    cache.delete(SYNONYM_CACHE_KEY)
+
+
+# --- sources ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    batches: Callable[[], Iterable[list[SearchDocument]]]
+    load: Callable[[list], Iterable[SearchDocument]] | None = None
+    count: Callable[[], int] | None = None
+
+
+_sources: dict[str, Source] = {}
+
+
+def register_source(name: str, batches, load=None, count=None) -> None:
+    """Register (or replace) where documents of one kind come from; see the module docstring."""
+    _sources[name] = Source(name, batches, load, count)
+
+
+def unregister_source(name: str) -> None:
+    _sources.pop(name, None)
+
+
+def sources() -> dict[str, Source]:
+    return dict(_sources)
+
+
+# --- operations ------------------------------------------------------------------------------
+
+
+def index_documents(docs: Iterable[SearchDocument], backend: str | None = None) -> int:
+    ensure_dictionary()
+    return get_backend(backend).index(docs)
+
+
+def remove_documents(doc_ids: Iterable[str], backend: str | None = None) -> int:
+    """Synchronous: the documents are gone from results when this returns."""
+    return get_backend(backend).delete(list(doc_ids))
+
+
+def search(query: SearchQuery, backend: str | None = None) -> SearchResults:
+    ensure_dictionary()
+    if query.synonyms is None:
+        query.synonyms = synonyms_for(query.site_ids)
+    return get_backend(backend).search(query)
+
+
+def suggest(prefix: str, site_ids: list[int] | None = None, limit: int = 8, backend=None):
+    ensure_dictionary()
+    return get_backend(backend).suggest(prefix, site_ids, limit)
+
+
+def count(site_ids: list[int] | None = None, backend: str | None = None) -> int:
+    return get_backend(backend).count(site_ids)
+
+
+def reindex(
+    names: Iterable[str] | None = None,
+    backend: str | None = None,
+    progress: bool = True,
+    source_iterables: dict[str, Iterable[list[SearchDocument]]] | None = None,
+) -> int:
+    """Rebuild the whole index from the registered sources (or the given iterables) in one
+    commit: until it finishes, searches see the old index; on error nothing changes."""
+    from tqdm import tqdm
+
+    ensure_dictionary()
+    if source_iterables is None:
+        selected = list(names) if names else list(_sources)
+        unknown = [n for n in selected if n not in _sources]
+        if unknown:
+            raise KeyError(", ".join(unknown))
+        source_iterables = {n: _sources[n].batches() for n in selected}
+        total = sum((_sources[n].count() if _sources[n].count else 0) for n in selected) or None
+    else:
+        total = None
+    bar = tqdm(total=total, unit="篇", desc="重建索引", disable=not progress, leave=True)
+
+    def all_batches():
+        for iterable in source_iterables.values():
+            for batch in iterable:
+                batch = list(batch)
+                bar.update(len(batch))
+                yield batch
+
+    try:
+        return get_backend(backend).replace_all(all_batches())
+    finally:
+        bar.close()
+
+
+def site_ids_for(site) -> list[int]:
+    """A site and all the sites below it: what a parent site's search covers."""
+    from gongkai.core.models import Site
+
+    ids, frontier = [site.id], [site.id]
+    while frontier:
+        frontier = list(Site.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier = [i for i in frontier if i not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+def document_to_dict(doc: SearchDocument) -> dict:
+    data = asdict(doc)
+    if doc.published_at is not None:
+        data["published_at"] = doc.published_at.isoformat()
+    return data
+
+
+def document_from_dict(data: dict) -> SearchDocument:
+    data = dict(data)
+    if data.get("published_at"):
+        data["published_at"] = datetime.fromisoformat(data["published_at"])
+    return SearchDocument(**data)
+
+
+@task()
+def index_task(source: str = "", keys: list | None = None, documents: list | None = None) -> int:
+    """Index documents from a registered source by key, or passed as dicts (document_to_dict)."""
+    docs: list[SearchDocument] = [document_from_dict(d) for d in documents or []]
+    if source:
+        src = _sources.get(source)
+        if src is None or src.load is None:
+            raise ValueError(f"检索数据源“{source}”未注册或不支持按键加载")
+        docs.extend(src.load(list(keys or [])))
+    return index_documents(docs)
+
+
+@task()
+def remove_task(doc_ids: list[str]) -> int:
+    return remove_documents(doc_ids)
