@@ -92,4 +92,9 @@ def test_box_snippet_renders_a_labelled_form(rf, db):
     html = render_to_string("search/box.html", {"search_q": "<x>"})
     assert 'action="/search/"' in html and 'for="gk-search-q"' in html
     assert "&lt;x&gt;" in html and 'aria-live="polite"' in html
-    assert "<script src=" in html and "<script>" not in html  # no inline scripts under the CSP
+    assert "<script" not in html  # base.html loads suggest.js; no inline scripts under the CSP
+
+
+def test_every_page_has_the_search_box_and_its_script(client, db):
+    html = client.get("/").content.decode()
+    assert 'role="search"' in html and "search/suggest.js" in html
