@@ -86,10 +86,10 @@ def test_filter_by_organisation_and_accessibility(indexed, page, phone_page):
 
 def test_suggestions_as_you_type(indexed, page):
     page.goto("/search/")
-    page.get_by_label("检索词").first.press_sequentially("zwg", delay=50)
+    page.locator("main").get_by_label("检索词").press_sequentially("zwg", delay=50)
     suggestion = page.locator("#search-q-suggest a").first
     suggestion.wait_for(timeout=5000)
     assert suggestion.inner_text() == "关于印发迎江区政务公开工作要点的通知"
-    page.get_by_label("检索词").first.press("ArrowDown")
+    page.locator("main").get_by_label("检索词").press("ArrowDown")
     assert page.evaluate("document.activeElement.textContent") == suggestion.inner_text()
     assert_accessible(page, "suggestions open")
