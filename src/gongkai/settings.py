@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "gongkai.core.sites.CurrentSiteMiddleware",
     "gongkai.core.audit.AuditRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -247,6 +248,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 RATELIMIT_VIEW = "gongkai.core.views.rate_limited"
+# SMS gateway for applicant notices: a dotted path to a callable(phone, text); empty = log only.
+FOI_SMS_SENDER = env("FOI_SMS_SENDER", "")
 
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

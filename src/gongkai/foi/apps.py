@@ -6,3 +6,19 @@ class FoiConfig(AppConfig):
     name = "gongkai.foi"
     label = "foi"
     verbose_name = _("依申请公开")
+
+    def ready(self) -> None:
+        from gongkai.core.extensions import (
+            NavLink,
+            add_nav,
+            public_nav,
+            staff_nav,
+            workbench_panels,
+        )
+
+        from .staff_views import workbench_panel
+
+        add_nav(public_nav, NavLink("依申请公开", "foi:guide", order=40))
+        add_nav(staff_nav, NavLink("依申请公开", "foi_staff:list", order=40))
+        if workbench_panel not in workbench_panels:
+            workbench_panels.append(workbench_panel)

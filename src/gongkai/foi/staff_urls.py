@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import staff_views as views
 
 app_name = "foi_staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("register/", views.register, name="register"),
+    path("statistics/", views.stats, name="statistics"),
+    path("<int:pk>/", views.case_detail, name="case"),
+    path("<int:pk>/act/<slug:slug>/", views.case_action, name="action"),
+    path("<int:pk>/appeals/", views.appeal_add, name="appeal_add"),
+    path("<int:pk>/appeals/result/", views.appeal_result, name="appeal_result"),
+    path("<int:pk>/files/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("<int:pk>/letter.<str:fmt>", views.letter, name="letter"),
+]

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from gongkai.core.demo import DEMO_PASSWORD, load_demo
 from gongkai.core.workcalendar import seed_from_package
+from gongkai.foi.demo import load_foi_demo
 from gongkai.portal.demo import load_portal_demo
 
 
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         seed_from_package()
         logins = load_demo()
         load_portal_demo()
+        load_foi_demo()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )

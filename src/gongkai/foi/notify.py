@@ -1,0 +1,172 @@
+"""Telling applicants and handlers what happened.
+
+Applicants get an email (and, through a configurable hook, an SMS) at receipt, correction
+notice, extension, fee notice and reply (《条例》第三十条、第三十三条 require written notices;
+these messages are a courtesy on top of the formal letters). Handlers get reminders before
+due dates (`remind_handlers`, run daily by the `foi.tasks.remind_due_requests` task).
+
+Sending happens after the transaction commits and never breaks the step that caused it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+_suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("foi_notify_off", default=False)
+
+
+@contextlib.contextmanager
+def suppressed():
+    """No notifications inside (demo data, imports)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+SUBJECTS = {
+    "received": "已收到您的政府信息公开申请",
+    "correction_asked": "请补正您的政府信息公开申请",
+    "correction_received": "已收到您的补正材料",
+    "consultation_started": "您的政府信息公开申请正在征求意见",
+    "extended": "您的政府信息公开申请答复期限已延长",
+    "fee_notice": "政府信息公开信息处理费收费通知",
+    "replied": "您的政府信息公开申请已经答复",
+    "abandoned": "您的政府信息公开申请视为放弃",
+}
+
+
+def later(request, kind: str) -> None:
+    """Notify the applicant once the current transaction commits."""
+    if _suppressed.get() or kind not in SUBJECTS:
+        return
+    pk = request.pk
+    transaction.on_commit(lambda: applicant(pk, kind))
+
+
+def _message(request, kind: str) -> str:
+    from .models import Outcome
+
+    org = request.organisation.name
+    lines = [f"{request.name}：", ""]
+    if kind == "received":
+        lines.append(
+            f"{org}已于 {request.received_on} 收到您的政府信息公开申请（编号 {request.serial}）。"
+        )
+        lines.append(
+            f"查询码：{request.tracking_code_display}（请妥善保存，凭查询码和手机号查询进度）。"
+        )
+    elif kind == "correction_asked":
+        last = request.events.filter(kind="correction_asked").last()
+        lines.append(f"{org}需要您补正申请（编号 {request.serial}）。{last.note if last else ''}")
+        lines.append("答复期限自收到补正后的申请之日起重新计算（《政府信息公开条例》第三十条）。")
+    elif kind == "correction_received":
+        lines.append(f"{org}已收到您的补正材料（编号 {request.serial}），答复期限重新计算。")
+    elif kind == "consultation_started":
+        lines.append(
+            f"您的申请（编号 {request.serial}）涉及第三方或其他机关，正在书面征求意见，"
+            "征求意见所需时间不计算在答复期限内（《政府信息公开条例》第三十三条）。"
+        )
+    elif kind == "extended":
+        last = request.events.filter(kind="extended").last()
+        lines.append(
+            f"{org}延长了您的申请（编号 {request.serial}）的答复期限。{last.note if last else ''}"
+        )
+    elif kind == "fee_notice":
+        notice = getattr(request, "fee_notice", None)
+        if notice:
+            lines.append(
+                f"您的申请（编号 {request.serial}）需缴纳信息处理费 {notice.amount} 元，"
+                f"请于 {notice.pay_by} 前缴纳，逾期未缴纳的不再处理该申请（国办函〔2020〕109号）。"
+            )
+    elif kind in ("replied", "abandoned"):
+        label = Outcome(request.outcome).label if request.outcome else ""
+        lines.append(
+            f"{org}已于 {request.replied_on} 办结您的申请（编号 {request.serial}）：{label}。"
+        )
+        lines.append("正式答复以告知书为准。")
+    if request.due_date and kind not in ("replied", "abandoned"):
+        lines.append(f"当前答复期限：{request.due_date}。")
+    lines += ["", f"{request.site.name}"]
+    return "\n".join(lines)
+
+
+def applicant(request_pk: int, kind: str) -> None:
+    """Send one notification to the applicant by email and the SMS hook."""
+    from .models import FoiRequest
+
+    try:
+        request = FoiRequest.objects.select_related("organisation", "site").get(pk=request_pk)
+        text = _message(request, kind)
+        if request.email:
+            send_mail(f"【{request.site.name}】{SUBJECTS[kind]}", text, None, [request.email])
+        if request.phone:
+            send_sms(
+                request.phone, f"【{request.site.name}】{SUBJECTS[kind]}，编号 {request.serial}。"
+            )
+    except Exception:  # a lost message must not undo the step that caused it
+        logger.exception("依申请公开通知发送失败：%s %s", request_pk, kind)
+
+
+def send_sms(phone: str, text: str) -> None:
+    """Calls the callable named by settings.FOI_SMS_SENDER (dotted path, `f(phone, text)`);
+    without one, the message is only logged."""
+    path = getattr(settings, "FOI_SMS_SENDER", "")
+    if not path:
+        logger.info("短信（未配置发送通道，仅记录）%s：%s", phone[-4:], text)
+        return
+    import_string(path)(phone, text)
+
+
+def remind_handlers(on: date | None = None, within_days: int = 3) -> int:
+    """Email the handling organisation's staff about open requests due within `within_days`
+    calendar days or already overdue. Returns the number of emails sent."""
+    from gongkai.core.models import Membership, Role
+
+    from .models import OPEN, FoiRequest
+
+    on = on or timezone.localdate()
+    limit = on + timedelta(days=within_days)
+    due = (
+        FoiRequest.objects.filter(state__in=OPEN, due_date__isnull=False, due_date__lte=limit)
+        .select_related("organisation", "site")
+        .order_by("due_date")
+    )
+    by_org: dict[int, list] = {}
+    for request in due:
+        by_org.setdefault(request.organisation_id, []).append(request)
+    sent = 0
+    for org_id, requests in by_org.items():
+        emails = sorted(
+            set(
+                Membership.objects.filter(
+                    organisation_id=org_id, role__in=[Role.EDITOR, Role.REVIEWER]
+                )
+                .exclude(user__email="")
+                .values_list("user__email", flat=True)
+            )
+        )
+        if not emails:
+            continue
+        lines = ["以下政府信息公开申请即将到期或已经逾期：", ""]
+        for request in requests:
+            status = "已逾期" if request.due_date < on else "即将到期"
+            lines.append(f"{request.serial}　答复期限 {request.due_date}　{status}")
+        try:
+            send_mail("【依申请公开】到期提醒", "\n".join(lines), None, emails)
+            sent += 1
+        except Exception:
+            logger.exception("到期提醒发送失败：机构 %s", org_id)
+    return sent
