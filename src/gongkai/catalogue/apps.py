@@ -6,3 +6,18 @@ class CatalogueConfig(AppConfig):
     name = "gongkai.catalogue"
     label = "catalogue"
     verbose_name = _("标准目录")
+
+    def ready(self):
+        from gongkai.core import extensions
+        from gongkai.core.extensions import NavLink
+
+        from . import panels
+
+        extensions.add_nav(extensions.public_nav, NavLink("标准目录", "catalogue:index", order=20))
+        extensions.add_nav(
+            extensions.staff_nav, NavLink("标准目录", "catalogue_staff:index", order=20)
+        )
+        if panels.duties_panel not in extensions.workbench_panels:
+            extensions.workbench_panels.append(panels.duties_panel)
+        if panels.home_section not in extensions.home_sections:
+            extensions.home_sections.append(panels.home_section)
