@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from gongkai.api import api
 from gongkai.core import views as core_views
+from gongkai.records import views as records_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,6 +18,8 @@ urlpatterns = [
     path("catalogue/", include("gongkai.catalogue.urls")),
     path("foi/", include("gongkai.foi.urls")),
     path("records/", include("gongkai.records.urls")),
+    path("feeds/", include("gongkai.records.feed_urls")),
+    path("sitemap.xml", records_views.sitemap, name="sitemap"),
     path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]

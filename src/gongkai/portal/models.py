@@ -4,6 +4,7 @@ and the fixed pages of the 政府信息公开 section."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.html import clean_html
 from gongkai.core.models import Site
 
 
@@ -122,7 +123,5 @@ class DisclosurePage(models.Model):
         return f"{self.site} · {self.title}"
 
     def save(self, *args, **kwargs):
-        from gongkai.core.html import clean_html
-
         self.body = clean_html(self.body)
         super().save(*args, **kwargs)

@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+"""Public URLs under /records/ (included by gongkai.urls with the prefix "records/")."""
+
+from django.urls import path
+
+from . import views
 
 app_name = "records"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.record_list, name="list"),
+    path("subscribe/<int:item_pk>/", views.subscribe, name="subscribe"),
+    path(
+        "subscription/<str:token>/confirm/",
+        views.subscription_confirm,
+        name="subscription_confirm",
+    ),
+    path("subscription/<str:token>/leave/", views.unsubscribe, name="unsubscribe"),
+    path("<str:index_number>/", views.record_detail, name="detail"),
+    path("<str:index_number>/qr.<str:fmt>", views.record_qr, name="qr"),
+    path("<str:index_number>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

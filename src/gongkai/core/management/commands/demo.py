@@ -1,21 +1,27 @@
 from django.core.management.base import BaseCommand
 
+from gongkai.catalogue.demo import load_catalogue_demo
 from gongkai.core.demo import DEMO_PASSWORD, load_demo
 from gongkai.core.workcalendar import seed_from_package
 from gongkai.foi.demo import load_foi_demo
 from gongkai.portal.demo import load_portal_demo
+from gongkai.records.demo import load_records_demo
 
 
 class Command(BaseCommand):
-    help = "载入演示站点（迎江区、瓯海区、示范市）与演示账号；可重复运行。"
+    help = "载入演示站点（迎江区、瓯海区、示范市）、标准目录、政府信息、依申请公开案例与演示账号；可重复运行。"
 
     def handle(self, *args, **options):
         seed_from_package()
         logins = load_demo()
         load_portal_demo()
+        lines = load_catalogue_demo()
+        lines += load_records_demo()
         load_foi_demo()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
         for login in logins:
             self.stdout.write(f"  {login.username:<14} {login.role:<8} {login.organisation}")
+        for line in lines:
+            self.stdout.write(line)

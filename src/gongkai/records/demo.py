@@ -1,0 +1,166 @@
+"""Demo records for 迎江区 and 瓯海区, published through the real workflow (draft → submit →
+confidentiality review → approve → publish) under the demo catalogue's leaves. Idempotent:
+a title that already exists on a site is skipped."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from gongkai.catalogue.models import CatalogueItem
+from gongkai.core.models import Organisation, Site, User
+
+from . import workflow
+from .models import InterpretationRule, ItemPublishing, Kind, Record
+
+CHECKS = {
+    "no_state_secrets": True,
+    "no_personal_info": True,
+    "no_business_secrets": True,
+    "no_stability_risk": True,
+}
+
+# (keywords to find a leaf, fields)
+DEMO = [
+    (
+        ("停水", "供水", "水"),
+        {
+            "title": "关于2026年城区供水管网改造停水的通知",
+            "kind": Kind.NOTICE,
+            "genre": "通知",
+            "subject": "09",
+            "summary": "因城区供水管网改造，部分区域将于10月8日临时停水。",
+            "body": "<p>各位用户：</p><p>因城区供水管网改造施工，定于2026年10月8日8:00至18:00"
+            "对人民路、湖心路沿线区域暂停供水，请提前做好储水准备。如遇特殊情况，恢复供水时间将另行通知。</p>"
+            "<p>咨询电话：0556-5501234。</p>",
+        },
+    ),
+    (
+        ("燃气", "许可"),
+        {
+            "title": "燃气经营许可证核发结果公示",
+            "kind": Kind.GENERAL,
+            "genre": "公示",
+            "subject": "08",
+            "summary": "公示本季度燃气经营许可证核发结果。",
+            "body": "<p>根据《城镇燃气管理条例》，现将本季度燃气经营许可证核发结果公示如下：</p>"
+            "<table><thead><tr><th>企业名称</th><th>许可证编号</th><th>有效期</th></tr></thead><tbody>"
+            "<tr><td>示例燃气有限公司</td><td>皖202601001</td><td>2026-09-30至2029-09-29</td></tr>"
+            "</tbody></table>",
+        },
+    ),
+]
+POLICY = {
+    "title": "城市道路占用挖掘管理办法",
+    "kind": Kind.POLICY,
+    "genre": "办法",
+    "subject": "09",
+    "document_number": "政规〔2026〕1号",
+    "summary": "规范城市道路占用、挖掘的审批与监管。",
+    "body": "<h2>第一章 总则</h2><p>第一条 为加强城市道路管理，保障城市道路完好，根据《城市道路管理条例》，"
+    "结合本区实际，制定本办法。</p><p>第二条 本办法适用于本区行政区域内城市道路的占用、挖掘及其监督管理。</p>",
+}
+INTERPRETATION = {
+    "title": "《城市道路占用挖掘管理办法》政策解读",
+    "kind": Kind.INTERPRETATION,
+    "genre": "解读",
+    "subject": "09",
+    "interpretation_form": "qa",
+    "body": "<h2>一、制定背景</h2><p>近年来城市道路占用挖掘需求增多，为统一审批标准、减少“马路拉链”，制定本办法。</p>"
+    "<h2>二、主要内容</h2><p>明确审批条件、施工期限和恢复标准。</p>",
+}
+
+
+def _leaf(site: Site, keywords) -> CatalogueItem | None:
+    leaves = CatalogueItem.objects.filter(site=site, numchild=0).order_by("path")
+    for word in keywords:
+        found = leaves.filter(name__contains=word).first()
+        if found:
+            return found
+    return leaves.first()
+
+
+def _publish(site: Site, leaf: CatalogueItem, fields: dict, prefix: str, days_ago: int):
+    existing = Record.objects.filter(site=site, title=fields["title"]).first()
+    if existing:
+        return existing
+    organisation = leaf.organisations.filter(site=site).first() or Organisation.objects.get(
+        site=site, name="区住房和城乡建设局"
+    )
+    drafter = User.objects.get(username=f"{prefix}_admin")
+    approver = User.objects.get(username="admin")
+    formed = timezone.localdate() - timedelta(days=days_ago)
+    record, _ = workflow.create_draft(
+        drafter,
+        organisation=organisation,
+        catalogue_item=leaf,
+        data={"formed_on": formed, "written_on": formed, **fields},
+    )
+    workflow.submit(drafter, record)
+    workflow.review_confidentiality(approver, record, CHECKS, "经审查不涉密")
+    workflow.approve(approver, record)
+    workflow.publish(approver, record)
+    return record
+
+
+def load_records_demo() -> list[str]:
+    """Publish the demo records on both demo sites (after the catalogue demo)."""
+    try:
+        from gongkai.catalogue.demo import load_catalogue_demo
+    except ImportError:  # pragma: no cover - the catalogue demo is optional
+        load_catalogue_demo = None
+    if load_catalogue_demo is not None and not CatalogueItem.objects.exists():
+        load_catalogue_demo()
+    lines = []
+    for slug, prefix in (("yingjiang", "yj"), ("ouhai", "oh")):
+        site = Site.objects.filter(slug=slug).first()
+        if site is None or not User.objects.filter(username=f"{prefix}_admin").exists():
+            continue
+        if not CatalogueItem.objects.filter(site=site, numchild=0).exists():
+            lines.append(f"{site.name}：没有标准目录事项，跳过演示信息。")
+            continue
+        count = 0
+        for days_ago, (keywords, fields) in enumerate(DEMO, start=3):
+            leaf = _leaf(site, keywords)
+            _publish(site, leaf, fields, prefix, days_ago)
+            count += 1
+        leaf = _leaf(site, ("规范性文件", "政策", "文件"))
+        ItemPublishing.objects.get_or_create(
+            catalogue_item=leaf, defaults={"interpretation_rule": InterpretationRule.BLOCK}
+        )
+        if not Record.objects.filter(site=site, title=POLICY["title"]).exists():
+            _publish_policy_pair(site, leaf, prefix)
+        count += 2
+        lines.append(f"{site.name}：演示政府信息 {count} 条已发布。")
+    return lines
+
+
+def _publish_policy_pair(site: Site, leaf: CatalogueItem, prefix: str) -> Record:
+    """A 规范性文件 with its 政策解读, published together (同步解读)."""
+    organisation = leaf.organisations.filter(site=site).first() or Organisation.objects.get(
+        site=site, name="区住房和城乡建设局"
+    )
+    drafter = User.objects.get(username=f"{prefix}_admin")
+    approver = User.objects.get(username="admin")
+    formed = timezone.localdate() - timedelta(days=2)
+    policy, _ = workflow.create_draft(
+        drafter,
+        organisation=organisation,
+        catalogue_item=leaf,
+        data={"formed_on": formed, "written_on": formed, **POLICY},
+    )
+    workflow.submit(drafter, policy)
+    workflow.review_confidentiality(approver, policy, CHECKS, "经审查不涉密")
+    workflow.approve(approver, policy)
+    interpretation, _ = workflow.create_draft(
+        drafter,
+        organisation=organisation,
+        catalogue_item=leaf,
+        data={"formed_on": formed, "policy": policy, **INTERPRETATION},
+    )
+    workflow.submit(drafter, interpretation)
+    workflow.review_confidentiality(approver, interpretation, CHECKS, "经审查不涉密")
+    workflow.approve(approver, interpretation)
+    workflow.publish(approver, Record.objects.get(pk=policy.pk))
+    return policy

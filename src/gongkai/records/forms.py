@@ -1,0 +1,154 @@
+"""Forms for the editor, reviewer and subscription pages. Rules live in workflow.py."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    GENRES,
+    SUBJECTS,
+    Disclosure,
+    InterpretationForm,
+    Kind,
+    Record,
+    State,
+    Validity,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=_("电子邮箱"), max_length=254)
+
+
+class RecordForm(forms.Form):
+    """The drafting fields. `catalogue_item` and `organisation` are chosen from what the
+    user may publish under; the body comes from the editor or from a .docx."""
+
+    organisation = forms.ModelChoiceField(label=_("发布机构"), queryset=None)
+    catalogue_item = forms.ModelChoiceField(label=_("公开事项（目录末级）"), queryset=None)
+    kind = forms.ChoiceField(label=_("信息类别"), choices=Kind.choices)
+    title = forms.CharField(label=_("标题"), max_length=300)
+    document_number = forms.CharField(label=_("文号"), max_length=100, required=False)
+    written_on = forms.DateField(label=_("成文日期"), required=False, widget=DATE)
+    formed_on = forms.DateField(
+        label=_("形成/变更日期"),
+        widget=DATE,
+        help_text=_("公开时限自此日次日起算（《条例》第二十六条）"),
+    )
+    subject = forms.ChoiceField(label=_("主题分类"), choices=SUBJECTS)
+    genre = forms.ChoiceField(label=_("体裁"), choices=GENRES)
+    keywords = forms.CharField(label=_("主题词"), max_length=200, required=False)
+    validity = forms.ChoiceField(label=_("有效性"), choices=Validity.choices, required=False)
+    disclosure = forms.ChoiceField(label=_("公开属性"), choices=Disclosure.choices)
+    disclosure_reason = forms.CharField(
+        label=_("不予公开/依申请公开理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    policy = forms.ModelChoiceField(
+        label=_("所解读的政策（解读必填）"), queryset=None, required=False
+    )
+    interpretation_form = forms.ChoiceField(
+        label=_("解读形式"),
+        choices=[("", "—"), *InterpretationForm.choices],
+        required=False,
+    )
+    video_url = forms.URLField(label=_("视频链接"), required=False)
+    meeting_on = forms.DateField(label=_("会议日期"), required=False, widget=DATE)
+    public_attendance = forms.CharField(
+        label=_("公众列席情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    summary = forms.CharField(
+        label=_("内容概述"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(
+        label=_("正文"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "rich-text"}),
+    )
+    docx = forms.FileField(
+        label=_("或上传 Word 文档（.docx）作为正文"),
+        required=False,
+        help_text=_("上传后正文以 Word 文档内容为准，自动转换并清理格式"),
+    )
+    attachment = forms.FileField(
+        label=_("附件"),
+        required=False,
+        help_text=_("PDF、Word、Excel、OFD、图片，单个不超过 20 MB，元数据会被清除"),
+    )
+    attachment_alt = forms.CharField(
+        label=_("附件为图片时的替代文本"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, organisations=None, items=None, site_ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["catalogue_item"].queryset = items
+        self.fields["catalogue_item"].label_from_instance = lambda i: f"{i.domain.name} / {i.name}"
+        self.fields["policy"].queryset = Record.objects.filter(
+            kind=Kind.POLICY, site_id__in=site_ids or [], state__in=[
+                State.DRAFT, State.SUBMITTED, State.RETURNED, State.APPROVED, State.PUBLISHED
+            ]
+        )  # fmt: skip
+
+    def record_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for key in ("organisation", "catalogue_item", "docx", "attachment", "attachment_alt"):
+            data.pop(key, None)
+        if not data.get("interpretation_form"):
+            data["interpretation_form"] = ""
+        return data
+
+
+class RevisionForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=300)
+    summary = forms.CharField(
+        label=_("内容概述"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(
+        label=_("正文"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 14, "class": "rich-text"}),
+    )
+    docx = forms.FileField(label=_("或上传 Word 文档（.docx）作为正文"), required=False)
+    reason = forms.CharField(
+        label=_("更新说明"),
+        help_text=_("将显示在公开页面的“更新记录”中"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReviewForm(forms.Form):
+    no_state_secrets = forms.BooleanField(label=_("不涉及国家秘密"), required=False)
+    no_personal_info = forms.BooleanField(label=_("不含个人隐私，或已依法处理"), required=False)
+    no_business_secrets = forms.BooleanField(
+        label=_("不含商业秘密，或已征得权利人同意"), required=False
+    )
+    no_stability_risk = forms.BooleanField(
+        label=_("不危及国家安全、公共安全、经济安全和社会稳定"), required=False
+    )
+    note = forms.CharField(
+        label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("退回意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublishForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("定时发布时间（留空为立即发布）"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=100)

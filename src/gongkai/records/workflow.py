@@ -1,0 +1,760 @@
+"""Every change to a record goes through here: drafting, review (先审后发), publication,
+revision, withdrawal.
+
+Each step checks who may act (core.permissions) and what the rules allow, moves the state
+machine, writes an `AuditEvent`, and leaves side effects (search index, subscriber emails)
+to `transaction.on_commit`. An illegal step raises `WorkflowError` (or PermissionDenied)
+with a Chinese message, and nothing is written then.
+
+- 国办发〔2016〕80号: the disclosure attribute (主动/依申请/不予公开) is set at drafting,
+  with reasons when not proactive;
+- 《政府信息公开条例》第十七条: confidentiality review before publication;
+- 《条例》第二十六条: timeliness against the leaf's limit is stored at publication;
+- 同步解读: a policy whose leaf requires it is not published without its interpretation,
+  and an interpretation is never published before its policy.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from gongkai.catalogue.models import CatalogueItem
+from gongkai.core.audit import record_event, snapshot
+from gongkai.core.html import sanitize_html
+from gongkai.core.models import AuditEventType, Organisation, Role
+from gongkai.core.permissions import organisations_for
+
+from . import content as content_rules
+from . import deadlines, numbering
+from .models import (
+    CONTENT_FIELDS,
+    Attachment,
+    ConfidentialityReview,
+    Disclosure,
+    InterpretationRule,
+    ItemPublishing,
+    Kind,
+    Record,
+    RecordRevision,
+    RevisionState,
+    State,
+    Validity,
+)
+
+EDIT_ROLES = (Role.EDITOR, Role.OFFICE_ADMIN)
+REVIEW_ROLES = (Role.REVIEWER, Role.OFFICE_ADMIN)
+PUBLISH_ROLES = (Role.EDITOR, Role.REVIEWER, Role.OFFICE_ADMIN)
+STATE_FIELDS = [
+    "state",
+    "index_number",
+    "published_at",
+    "scheduled_at",
+    "return_comment",
+    "withdrawal_reason",
+    "days_late",
+]
+DRAFT_FIELDS = [
+    "title",
+    "kind",
+    "document_number",
+    "written_on",
+    "formed_on",
+    "subject",
+    "genre",
+    "keywords",
+    "summary",
+    "validity",
+    "disclosure",
+    "disclosure_reason",
+    "interpretation_form",
+    "video_url",
+    "meeting_on",
+    "public_attendance",
+]
+
+
+class WorkflowError(ValueError):
+    """A step the rules do not allow; the message is shown to the user as is."""
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def can_act(user, organisation: Organisation, roles) -> bool:
+    return organisations_for(user, roles).filter(pk=organisation.pk).exists()
+
+
+def _require(user, organisation: Organisation, roles, what: str) -> None:
+    if not can_act(user, organisation, roles):
+        raise PermissionDenied(f"您没有权限{what}（{organisation.name}）。")
+
+
+def records_for(user, roles=PUBLISH_ROLES) -> QuerySet[Record]:
+    """Records the user may see and act on in the staff pages and API."""
+    return Record.objects.filter(organisation__in=organisations_for(user, roles))
+
+
+def leaf_items_for(user, organisation: Organisation | None = None) -> QuerySet[CatalogueItem]:
+    """Catalogue leaves the user may publish under: those their organisations are responsible
+    for, and leaves of their sites that have no responsible organisation assigned yet."""
+    orgs = organisations_for(user, EDIT_ROLES)
+    if organisation is not None:
+        orgs = orgs.filter(pk=organisation.pk)
+    leaves = CatalogueItem.objects.filter(numchild=0, site__in=orgs.values("site"))
+    assigned = leaves.filter(organisations__in=orgs)
+    unassigned = leaves.filter(organisations__isnull=True)
+    return (
+        CatalogueItem.objects.filter(pk__in=assigned.values("pk"))
+        | CatalogueItem.objects.filter(pk__in=unassigned.values("pk"))
+    ).select_related("domain")
+
+
+def _check_leaf(organisation: Organisation, item: CatalogueItem) -> None:
+    if item.site_id != organisation.site_id:
+        raise WorkflowError("公开事项与发布机构不属于同一站点。")
+    if item.numchild:
+        raise WorkflowError("只能在末级公开事项下发布信息，请选择具体的二级或三级事项。")
+    responsible = list(item.organisations.all())
+    if responsible and not any(
+        organisation.path.startswith(o.path) or o.path.startswith(organisation.path)
+        for o in responsible
+    ):
+        raise WorkflowError(f"{organisation.name}不是“{item.name}”的公开主体。")
+
+
+def interpretation_rule(item: CatalogueItem) -> str:
+    setting = ItemPublishing.objects.filter(catalogue_item=item).first()
+    return setting.interpretation_rule if setting else InterpretationRule.NONE
+
+
+# --------------------------------------------------------------------------- drafting
+
+
+def _audit(event, actor, record, message, before=None, after=None):
+    record_event(event, actor=actor, obj=record, before=before, after=after, message=message)
+
+
+def _clean_data(data: dict, organisation: Organisation) -> dict:
+    """Validate the drafting fields; returns only the known ones."""
+    data = {k: v for k, v in data.items() if k in DRAFT_FIELDS or k in ("body", "policy")}
+    if not (data.get("title") or "").strip():
+        raise WorkflowError("请填写标题。")
+    if not data.get("formed_on"):
+        raise WorkflowError("请填写信息形成/变更日期（公开时限由此起算）。")
+    disclosure = data.get("disclosure") or Disclosure.PROACTIVE
+    data["disclosure"] = disclosure
+    if disclosure != Disclosure.PROACTIVE and not (data.get("disclosure_reason") or "").strip():
+        raise WorkflowError("依申请公开或不予公开的信息须说明理由（国办发〔2016〕80号）。")
+    kind = data.get("kind") or Kind.GENERAL
+    if kind == Kind.POLICY and not data.get("validity"):
+        data["validity"] = Validity.VALID
+    if kind == Kind.INTERPRETATION:
+        policy = data.get("policy")
+        if policy is None:
+            raise WorkflowError("政策解读须关联所解读的政策文件。")
+        if policy.kind != Kind.POLICY or policy.site_id != organisation.site_id:
+            raise WorkflowError("所关联的不是本站点的政策文件。")
+    elif "policy" in data:
+        data["policy"] = None
+    return data
+
+
+def _prepare_body(data: dict, docx: bytes | None) -> list[str]:
+    notes: list[str] = []
+    if docx is not None:
+        clean, warnings = content_rules.docx_to_html(docx)
+        data["body"] = clean.html
+        notes.append("已将 Word 文档转换为正文。")
+        notes.extend(f"转换提示：{w}" for w in warnings[:3])
+    elif "body" in data:
+        clean = sanitize_html(data.get("body") or "")
+        data["body"] = clean.html
+    else:
+        return notes
+    if clean.removed:
+        notes.append("正文中的脚本、事件属性等不安全内容已被清除。")
+    missing = content_rules.images_missing_alt(data["body"])
+    if missing:
+        notes.append(f"正文中有 {missing} 张图片缺少替代文本，请补充图片说明。")
+    return notes
+
+
+def _check_files(files) -> list[tuple[content_rules.CheckedFile, str]]:
+    """Check every upload before anything is written; images need alt text."""
+    checked = []
+    for name, data, alt in files:
+        result = content_rules.check_upload(name, data)
+        if result.kind in content_rules.IMAGE_KINDS and not (alt or "").strip():
+            raise content_rules.UploadRejected(f"图片“{result.name}”须填写替代文本（图片说明）。")
+        checked.append((result, (alt or "").strip()))
+    return checked
+
+
+def _save_files(record: Record, checked, revision: RecordRevision | None = None) -> None:
+    for result, alt in checked:
+        attachment = Attachment(
+            record=record,
+            revision=revision,
+            name=result.name,
+            kind=result.kind,
+            size=result.size,
+            sha256=result.sha256,
+            alt_text=alt,
+        )
+        attachment.file.save(result.name, ContentFile(result.data), save=False)
+        attachment.save()
+
+
+def create_draft(
+    actor,
+    *,
+    organisation: Organisation,
+    catalogue_item: CatalogueItem,
+    data: dict,
+    docx: bytes | None = None,
+    files=(),
+    slot=None,
+) -> tuple[Record, list[str]]:
+    """A new draft under a leaf the organisation is responsible for. `files` are
+    (name, bytes, alt text) triples. Returns the record and notes for the editor."""
+    _require(actor, organisation, EDIT_ROLES, "为该机构起草信息")
+    _check_leaf(organisation, catalogue_item)
+    data = _clean_data(dict(data), organisation)
+    notes = _prepare_body(data, docx)
+    checked = _check_files(files)
+    if slot is not None and (
+        slot.catalogue_item_id != catalogue_item.pk or slot.organisation_id != organisation.pk
+    ):
+        raise WorkflowError("所选期次与公开事项或机构不符。")
+    with transaction.atomic():
+        record = Record(
+            site=organisation.site,
+            organisation=organisation,
+            catalogue_item=catalogue_item,
+            created_by=actor,
+            slot=slot,
+            **data,
+        )
+        deadlines.apply_due(record)
+        record.save()
+        _save_files(record, checked)
+        _audit(
+            AuditEventType.OBJECT_CREATED,
+            actor,
+            record,
+            f"新建信息草稿（{record.get_kind_display()}，{record.get_disclosure_display()}）",
+            after=snapshot(record, ["title", "kind", "formed_on", "disclosure", "due_date"]),
+        )
+    return record, notes
+
+
+def update_draft(
+    actor, record: Record, data: dict, docx: bytes | None = None, files=()
+) -> list[str]:
+    """Change a draft or a returned record; published records change only by revision."""
+    _require(actor, record.organisation, EDIT_ROLES, "修改该信息")
+    if record.state not in (State.DRAFT, State.RETURNED):
+        raise WorkflowError("只有草稿或已退回的信息可以直接修改；已发布的信息请提交修订。")
+    data = _clean_data(dict(data), record.organisation)
+    notes = _prepare_body(data, docx)
+    checked = _check_files(files)
+    with transaction.atomic():
+        before = snapshot(record, [*DRAFT_FIELDS, "body"])
+        for key, value in data.items():
+            setattr(record, key, value)
+        deadlines.apply_due(record)
+        record.save()
+        _save_files(record, checked)
+        _audit(
+            AuditEventType.OBJECT_CHANGED,
+            actor,
+            record,
+            "修改信息草稿",
+            before=before,
+            after=snapshot(record, [*DRAFT_FIELDS, "body"]),
+        )
+    return notes
+
+
+def add_attachments(actor, record: Record, files) -> None:
+    _require(actor, record.organisation, EDIT_ROLES, "上传附件")
+    if record.state not in (State.DRAFT, State.RETURNED):
+        raise WorkflowError("已提交审核或已发布的信息不能再添加附件；请通过修订添加。")
+    checked = _check_files(files)
+    with transaction.atomic():
+        _save_files(record, checked)
+        _audit(
+            AuditEventType.OBJECT_CHANGED,
+            actor,
+            record,
+            "上传附件：" + "、".join(c.name for c, _ in checked),
+        )
+
+
+# --------------------------------------------------------------------------- transitions
+
+
+def _transition(record: Record, method: str, *args) -> None:
+    try:
+        getattr(record, method)(*args)
+    except TransitionNotAllowed:
+        raise WorkflowError(f"当前状态为“{record.get_state_display()}”，不能执行此操作。") from None
+
+
+def _state_event(actor, record: Record, before: dict, message: str) -> None:
+    _audit(
+        AuditEventType.STATE_CHANGED,
+        actor,
+        record,
+        message,
+        before=before,
+        after=snapshot(record, STATE_FIELDS),
+    )
+
+
+@transaction.atomic
+def submit(actor, record: Record) -> None:
+    _require(actor, record.organisation, EDIT_ROLES, "提交该信息")
+    before = snapshot(record, STATE_FIELDS)
+    _transition(record, "submit")
+    record.submitted_by = actor
+    record.save()
+    _state_event(actor, record, before, "提交审核")
+
+
+@transaction.atomic
+def review_confidentiality(
+    actor, record: Record, checks: dict, note: str = "", revision: RecordRevision | None = None
+) -> ConfidentialityReview:
+    """Record the 保密审查. It passes only when every check is confirmed."""
+    _require(actor, record.organisation, REVIEW_ROLES, "进行保密审查")
+    target_state = revision.state if revision else record.state
+    if target_state != State.SUBMITTED:
+        raise WorkflowError("只能对待审核的信息进行保密审查。")
+    keys = ["no_state_secrets", "no_personal_info", "no_business_secrets", "no_stability_risk"]
+    values = {k: bool(checks.get(k)) for k in keys}
+    review = ConfidentialityReview.objects.create(
+        record=record,
+        revision=revision,
+        reviewer=actor,
+        passed=all(values.values()),
+        note=note,
+        **values,
+    )
+    _audit(
+        AuditEventType.OBJECT_CREATED,
+        actor,
+        record,
+        f"保密审查{'通过' if review.passed else '未通过'}"
+        + (f"（第{revision.number}版修订）" if revision else "")
+        + (f"：{note}" if note else ""),
+        after=snapshot(review, [*keys, "passed", "note"]),
+    )
+    return review
+
+
+def _passed_review(record: Record, revision: RecordRevision | None, since) -> bool:
+    reviews = ConfidentialityReview.objects.filter(record=record, revision=revision, passed=True)
+    if since is not None:
+        reviews = reviews.filter(created_at__gte=since)
+    return reviews.exists()
+
+
+def _last_submission(record: Record):
+    from gongkai.core.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            object_type=record._meta.label_lower,
+            object_id=str(record.pk),
+            message="提交审核",
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def approve(actor, record: Record) -> None:
+    """审核通过: by a reviewer who is not the submitter, after a passed confidentiality review
+    of this submission."""
+    _require(actor, record.organisation, REVIEW_ROLES, "审核该信息")
+    if record.state == State.SUBMITTED and record.submitted_by_id == getattr(actor, "pk", None):
+        raise WorkflowError("提交人不能审核自己提交的信息（先审后发，须由他人审核）。")
+    if record.state == State.SUBMITTED and not _passed_review(
+        record, None, _last_submission(record)
+    ):
+        raise WorkflowError("请先完成保密审查并确认各项内容，再审核通过。")
+    before = snapshot(record, STATE_FIELDS)
+    _transition(record, "approve")
+    record.approved_by = actor
+    record.save()
+    _state_event(actor, record, before, "审核通过")
+
+
+@transaction.atomic
+def return_record(actor, record: Record, comment: str) -> None:
+    _require(actor, record.organisation, REVIEW_ROLES, "退回该信息")
+    comment = (comment or "").strip()
+    if not comment:
+        raise WorkflowError("退回时须填写退回意见。")
+    before = snapshot(record, STATE_FIELDS)
+    _transition(record, "send_back", comment)
+    record.save()
+    _state_event(actor, record, before, f"退回修改：{comment}")
+
+
+def publish(actor, record: Record, at: datetime | None = None) -> None:
+    """Publish an approved record now, or schedule it (`at` in the future): the
+    `publish_due_records` task and `gongkai records publish-due` publish it then."""
+    _require(actor, record.organisation, PUBLISH_ROLES, "发布该信息")
+    now = timezone.now()
+    if at is not None and at > now:
+        if record.state != State.APPROVED:
+            raise WorkflowError(f"当前状态为“{record.get_state_display()}”，不能定时发布。")
+        _check_publishable(record)
+        with transaction.atomic():
+            before = snapshot(record, STATE_FIELDS)
+            record.scheduled_at = at
+            record.save()
+            _state_event(
+                actor,
+                record,
+                before,
+                f"定时发布：{timezone.localtime(at):%Y-%m-%d %H:%M}",
+            )
+        return
+    with transaction.atomic():
+        _publish_now(actor, record, now)
+
+
+def _check_publishable(record: Record) -> None:
+    if record.kind == Kind.INTERPRETATION and record.policy is not None:
+        if record.policy.state not in (State.PUBLISHED, State.APPROVED):
+            raise WorkflowError(
+                "所解读的政策尚未审核通过；解读须与政策同步发布，不能先于政策发布。"
+            )
+    if record.kind == Kind.POLICY and interpretation_rule(record.catalogue_item) == (
+        InterpretationRule.BLOCK
+    ):
+        ready = record.interpretations.filter(state__in=[State.APPROVED, State.PUBLISHED])
+        if not ready.exists():
+            raise WorkflowError(
+                "该公开事项要求同步解读：请先起草政策解读并审核通过，政策与解读将同步发布。"
+            )
+
+
+def _publish_now(actor, record: Record, now: datetime, *, with_policy: bool = False) -> None:
+    _check_publishable(record)
+    if record.kind == Kind.INTERPRETATION and record.policy and not with_policy:
+        if record.policy.state != State.PUBLISHED:
+            raise WorkflowError(
+                "解读不能先于政策发布：请发布政策，已审核通过的解读将与政策同步发布。"
+            )
+    before = snapshot(record, STATE_FIELDS)
+    _transition(record, "publish")
+    record.published_at = now
+    record.scheduled_at = None
+    if not record.index_number:
+        record.index_number = numbering.next_index_number(record, timezone.localtime(now).year)
+    record.days_late = deadlines.days_late(record.due_date, timezone.localtime(now).date())
+    record.save()
+    if not record.revisions.exists():
+        RecordRevision.objects.create(
+            record=record,
+            number=1,
+            content=record.content(),
+            reason="首次发布",
+            state=RevisionState.PUBLISHED,
+            created_by=record.created_by,
+            approved_by=record.approved_by,
+            published_at=now,
+        )
+    from . import channels
+
+    channels.prepare_deliveries(record, actor=actor)
+    late = deadlines.timeliness_label(record)
+    _state_event(actor, record, before, f"发布（索引号 {record.index_number}，{late}）")
+    _after_publication(record)
+    if record.kind == Kind.POLICY:
+        # 同步解读: approved interpretations go out with their policy.
+        for interpretation in record.interpretations.filter(state=State.APPROVED):
+            _publish_now(actor, interpretation, now, with_policy=True)
+
+
+def _touch_site(record: Record) -> None:
+    """The site's public pages changed: new ETags, the proxy's micro-cache revalidates."""
+    try:
+        from gongkai.portal.caching import touch_site
+    except ImportError:  # the portal cache is optional
+        return
+    site = record.site
+    transaction.on_commit(lambda: touch_site(site))
+
+
+def _after_publication(record: Record) -> None:
+    from . import indexing, notify
+
+    pk = record.pk
+    _touch_site(record)
+    transaction.on_commit(lambda: indexing.index_record(pk))
+    transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
+
+
+def publish_due(now: datetime | None = None) -> list[Record]:
+    """Publish approved records whose scheduled time has come. Returns those published."""
+    now = now or timezone.now()
+    published = []
+    due = Record.objects.filter(state=State.APPROVED, scheduled_at__lte=now).order_by(
+        "scheduled_at", "pk"
+    )
+    for record in due:
+        try:
+            with transaction.atomic():
+                record = Record.objects.select_for_update().get(pk=record.pk)
+                if record.state != State.APPROVED:
+                    continue
+                _publish_now(None, record, now)
+                published.append(record)
+        except WorkflowError as exc:
+            record_event(
+                AuditEventType.STATE_CHANGED,
+                obj=record,
+                message=f"定时发布未执行：{exc}",
+            )
+    return published
+
+
+@transaction.atomic
+def withdraw(actor, record: Record, reason: str) -> None:
+    """撤回: the page stays at its URL and shows the withdrawal notice and reason."""
+    _require(actor, record.organisation, REVIEW_ROLES, "撤回该信息")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("撤回信息须填写撤回原因。")
+    before = snapshot(record, STATE_FIELDS)
+    _transition(record, "withdraw", reason)
+    record.withdrawn_at = timezone.now()
+    record.save()
+    _state_event(actor, record, before, f"撤回：{reason}")
+    from . import indexing
+
+    pk = record.pk
+    _touch_site(record)
+    transaction.on_commit(lambda: indexing.remove_record(pk))
+
+
+@transaction.atomic
+def expire(actor, record: Record, validity: str = Validity.INVALID, reason: str = "") -> None:
+    """A policy that lapsed (失效) or was repealed (废止): it stays readable, marked so."""
+    _require(actor, record.organisation, REVIEW_ROLES, "标记信息失效")
+    before = snapshot(record, [*STATE_FIELDS, "validity"])
+    _transition(record, "expire")
+    record._applying_revision = True
+    record.validity = validity if record.kind == Kind.POLICY else record.validity
+    record.save()
+    record._applying_revision = False
+    _audit(
+        AuditEventType.STATE_CHANGED,
+        actor,
+        record,
+        f"标记为{record.get_state_display()}" + (f"：{reason}" if reason else ""),
+        before=before,
+        after=snapshot(record, [*STATE_FIELDS, "validity"]),
+    )
+    from . import indexing
+
+    pk = record.pk
+    _touch_site(record)
+    transaction.on_commit(lambda: indexing.index_record(pk))
+
+
+# --------------------------------------------------------------------------- revisions
+
+
+def _revision_content(record: Record, data: dict, docx: bytes | None) -> tuple[dict, list[str]]:
+    merged = {**record.content(), **{k: v for k, v in data.items() if k in CONTENT_FIELDS}}
+    notes = _prepare_body(merged, docx)
+    if not (merged.get("title") or "").strip():
+        raise WorkflowError("请填写标题。")
+    return snapshot_content(merged), notes
+
+
+def snapshot_content(values: dict) -> dict:
+    from gongkai.core.audit import _jsonable
+
+    return {k: _jsonable(values.get(k)) for k in CONTENT_FIELDS}
+
+
+def start_revision(
+    actor, record: Record, data: dict, reason: str, docx: bytes | None = None, files=()
+) -> tuple[RecordRevision, list[str]]:
+    """An edit after publication: a new revision submitted for review; the public text does
+    not change until the revision is approved and published."""
+    _require(actor, record.organisation, EDIT_ROLES, "修订该信息")
+    if record.state != State.PUBLISHED:
+        raise WorkflowError("只有已发布的信息可以修订。")
+    if record.revisions.exclude(state=RevisionState.PUBLISHED).exists():
+        raise WorkflowError("该信息已有一个修订在处理中，请先完成它。")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("请填写更新说明（将显示在公开页面的更新记录中）。")
+    content, notes = _revision_content(record, data, docx)
+    if content == snapshot_content(record.content()) and not files:
+        raise WorkflowError("修订内容与当前发布版本相同。")
+    checked = _check_files(files)
+    with transaction.atomic():
+        number = (
+            record.revisions.order_by("-number").values_list("number", flat=True).first()
+        ) or 1
+        revision = RecordRevision.objects.create(
+            record=record, number=number + 1, content=content, reason=reason, created_by=actor
+        )
+        _save_files(record, checked, revision)
+        _audit(
+            AuditEventType.OBJECT_CREATED,
+            actor,
+            record,
+            f"提交修订（第{revision.number}版）：{reason}",
+            before=snapshot_content(record.content()),
+            after=content,
+        )
+    return revision, notes
+
+
+@transaction.atomic
+def update_revision(
+    actor, revision: RecordRevision, data: dict, reason: str, docx: bytes | None = None
+) -> list[str]:
+    """Rework a returned revision and submit it again."""
+    record = revision.record
+    _require(actor, record.organisation, EDIT_ROLES, "修订该信息")
+    if revision.state != RevisionState.RETURNED:
+        raise WorkflowError("只有被退回的修订可以修改后重新提交。")
+    content, notes = _revision_content(record, data, docx)
+    before = revision.content
+    revision.content = content
+    revision.reason = (reason or revision.reason).strip()
+    try:
+        revision.resubmit()
+    except TransitionNotAllowed:
+        raise WorkflowError("该修订当前不能重新提交。") from None
+    revision.save()
+    _audit(
+        AuditEventType.STATE_CHANGED,
+        actor,
+        record,
+        f"重新提交修订（第{revision.number}版）",
+        before=before,
+        after=content,
+    )
+    return notes
+
+
+@transaction.atomic
+def approve_revision(actor, revision: RecordRevision) -> None:
+    record = revision.record
+    _require(actor, record.organisation, REVIEW_ROLES, "审核修订")
+    if revision.created_by_id == getattr(actor, "pk", None):
+        raise WorkflowError("修订人不能审核自己的修订。")
+    if not _passed_review(record, revision, _last_revision_submission(revision)):
+        raise WorkflowError("请先对该修订完成保密审查，再审核通过。")
+    try:
+        revision.approve()
+    except TransitionNotAllowed:
+        raise WorkflowError("该修订当前不能审核通过。") from None
+    revision.approved_by = actor
+    revision.save()
+    _audit(AuditEventType.STATE_CHANGED, actor, record, f"修订审核通过（第{revision.number}版）")
+
+
+def _last_revision_submission(revision: RecordRevision):
+    from gongkai.core.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            object_type=revision.record._meta.label_lower,
+            object_id=str(revision.record_id),
+            message__contains=f"提交修订（第{revision.number}版）",
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def return_revision(actor, revision: RecordRevision, comment: str) -> None:
+    record = revision.record
+    _require(actor, record.organisation, REVIEW_ROLES, "退回修订")
+    comment = (comment or "").strip()
+    if not comment:
+        raise WorkflowError("退回时须填写退回意见。")
+    try:
+        revision.send_back(comment)
+    except TransitionNotAllowed:
+        raise WorkflowError("该修订当前不能退回。") from None
+    revision.save()
+    _audit(
+        AuditEventType.STATE_CHANGED,
+        actor,
+        record,
+        f"退回修订（第{revision.number}版）：{comment}",
+    )
+
+
+@transaction.atomic
+def publish_revision(actor, revision: RecordRevision) -> None:
+    """Replace the public text with the approved revision. The previous version stays in its
+    own revision row; the page lists both in 更新记录."""
+    record = Record.objects.select_for_update().get(pk=revision.record_id)
+    _require(actor, record.organisation, PUBLISH_ROLES, "发布修订")
+    if record.state != State.PUBLISHED:
+        raise WorkflowError("信息已不在发布状态，修订不能发布。")
+    try:
+        revision.publish()
+    except TransitionNotAllowed:
+        raise WorkflowError("该修订尚未审核通过，不能发布。") from None
+    before = snapshot_content(record.content())
+    now = timezone.now()
+    field_types = {f.name: f for f in Record._meta.concrete_fields}
+    for key in CONTENT_FIELDS:
+        value = revision.content.get(key)
+        setattr(record, key, field_types[key].to_python(value) if value is not None else None)
+        if value is None and not field_types[key].null:
+            setattr(record, key, "")
+    record._applying_revision = True
+    record.save()
+    record._applying_revision = False
+    revision.published_at = now
+    revision.save()
+    _audit(
+        AuditEventType.STATE_CHANGED,
+        actor,
+        record,
+        f"发布修订（第{revision.number}版）：{revision.reason}",
+        before=before,
+        after=snapshot_content(record.content()),
+    )
+    pk = record.pk
+    from . import indexing
+
+    _touch_site(record)
+    transaction.on_commit(lambda: indexing.index_record(pk))
+
+
+def public_attachments(record: Record):
+    """Attachments of the record and of its published revisions."""
+    from django.db.models import Q
+
+    return record.attachments.filter(
+        Q(revision__isnull=True) | Q(revision__state=RevisionState.PUBLISHED)
+    )
