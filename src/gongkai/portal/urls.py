@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/", views.organisations, name="organisations"),
     path("xxgk/", views.disclosure, name="disclosure"),
+    path("columns/<slug:slug>/", views.column, name="column"),
     path("xxgk/<slug:kind>/", views.disclosure_page, name="disclosure_page"),
     path("reading-points/", views.reading_points, name="reading_points"),
 ]

@@ -1,12 +1,14 @@
 """Public pages of a site. Later capabilities (catalogue, records, search …) fill the home page."""
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from gongkai.core.extensions import home_sections, render_panels
 from gongkai.core.models import Organisation
+from gongkai.search.service import site_ids_for
 
-from .models import DisclosurePage, ReadingPoint
+from .models import Column, DisclosurePage, ReadingPoint
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,11 +17,38 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/no_site.html", status=503)
     departments = Organisation.objects.filter(site=site, is_active=True, depth=2).order_by("path")
     context = {
+        "columns": home_columns(site),
         "departments": departments,
         "children": site.children.all(),
         "sections": render_panels(home_sections, request),
     }
     return render(request, "portal/home.html", context)
+
+
+def home_columns(site, per_column: int = 6) -> list[tuple[Column, list]]:
+    """要闻动态, 通知公告, 政策文件, 政策解读 … with their latest records; a parent site shows
+    its children's records too."""
+    from gongkai.records.selectors import published_records
+
+    records = published_records().filter(site_id__in=site_ids_for(site))
+    return [
+        (column, list(records.filter(kind__in=column.record_kinds)[:per_column]))
+        for column in Column.objects.filter(site=site, show_on_home=True)
+    ]
+
+
+def column(request: HttpRequest, slug: str) -> HttpResponse:
+    """One column's records, newest first, paged."""
+    from gongkai.records.selectors import published_records
+
+    if request.site is None:
+        raise Http404
+    column = get_object_or_404(Column, site=request.site, slug=slug)
+    records = published_records().filter(
+        site_id__in=site_ids_for(request.site), kind__in=column.record_kinds
+    )
+    page = Paginator(records, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/column.html", {"column": column, "page": page})
 
 
 def organisations(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,220 @@
+"""`gongkai bench` (site): the measurements behind "fast pages" and search, in one run.
+
+A synthetic site of N published records (the search corpus: realistic government titles and
+~600-character bodies) is built in its own database under var/bench/site/, so the user's data
+is never touched. Then, in the same run: both search backends and a LIKE count over the same
+documents; a record page served by the app (2 gunicorn workers) against the floor of a minimal
+Django view; the same page through deploy/nginx.conf's micro-cache against nginx serving it as
+a file; and the web worker's memory afterwards."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+
+from gongkai.core import loadtest
+from gongkai.core.bench import BenchOptions, bench_dir, register
+
+BUILD_SNIPPET = """
+import django, json, sys
+django.setup()
+from gongkai.portal.bench import build_records
+print(json.dumps(build_records(int(sys.argv[1]))))
+"""
+
+
+def _env(workdir: Path) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "gongkai.settings",
+        "GONGKAI_VAR_DIR": str(workdir),
+        "GONGKAI_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "GONGKAI_SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "GONGKAI_DEMO": "1",
+        "GONGKAI_BENCH_VIEWS": "1",
+        "GONGKAI_SEARCH_BACKEND": "fts5",
+        "GONGKAI_LOG_LEVEL": "ERROR",
+    }
+
+
+def _run(args: list[str], env: dict, say) -> str:
+    done = subprocess.run(args, env=env, capture_output=True, text=True)  # noqa: S603 - our own CLI
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[-3:])} 失败：{done.stderr.strip()[-2000:]}")
+    return done.stdout
+
+
+def build_records(n: int, batch_size: int = 2000) -> dict:
+    """Bulk-create n published records from the search corpus under the demo site's leaves.
+
+    Runs inside the bench database (see BUILD_SNIPPET). Returns a sample record URL."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from gongkai.catalogue.models import CatalogueItem
+    from gongkai.core.models import Organisation, Site
+    from gongkai.records.models import Record, State
+    from gongkai.search.bench import iter_corpus
+
+    site = Site.objects.get(slug="yingjiang")
+    leaves = [item for item in CatalogueItem.objects.filter(site=site) if item.is_leaf()]
+    if not leaves:
+        raise RuntimeError("演示目录为空，无法生成政府信息")
+    organisations = list(Organisation.objects.filter(site=site, kind__in=["department", "town"]))
+    kinds = {"policy", "notice", "interpretation", "general", "response"}
+    batch: list[Record] = []
+    created = 0
+    with transaction.atomic():
+        for i, doc in enumerate(iter_corpus(n), start=1):
+            org = organisations[i % len(organisations)]
+            kind = doc.kind if doc.kind in kinds else "general"
+            batch.append(
+                Record(
+                    site=site,
+                    organisation=org,
+                    catalogue_item=leaves[i % len(leaves)],
+                    kind=kind if kind != "interpretation" else "general",
+                    index_number=f"{org.code}-bench-{doc.year}-{i:06d}",
+                    title=doc.title,
+                    body=f"<p>{doc.body}</p>",
+                    state=State.PUBLISHED,
+                    published_at=doc.published_at,
+                    formed_on=doc.published_at.date(),
+                    written_on=doc.published_at.date(),
+                )
+            )
+            if len(batch) >= batch_size:
+                Record.objects.bulk_create(batch)
+                created += len(batch)
+                batch = []
+        if batch:
+            Record.objects.bulk_create(batch)
+            created += len(batch)
+    Site.objects.filter(pk=site.pk).update(content_changed_at=timezone.now())
+    sample = Record.objects.filter(site=site).order_by("id")[n // 2]
+    return {"records": created, "sample_url": sample.get_absolute_url()}
+
+
+@register(
+    "site",
+    "全站：合成政府信息，测检索（FTS5、tantivy、LIKE）、页面吞吐（应用、nginx 缓存、静态文件）与内存",
+)
+def site_bench(options: BenchOptions, say) -> dict:
+    from gongkai.search.bench import run_search_bench
+
+    workdir = bench_dir() / "site"
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    env = _env(workdir)
+    cli = [sys.executable, "-m", "gongkai.cli"]
+    say(f"建立基准数据库 {workdir} …")
+    _run([*cli, "migrate", "--noinput", "-v0"], env, say)
+    _run([*cli, "demo"], env, say)
+    _run([*cli, "collectstatic", "--noinput", "-v0"], env, say)
+    say(f"生成 {options.records} 条政府信息 …")
+    built = json.loads(
+        _run([sys.executable, "-c", BUILD_SNIPPET, str(options.records)], env, say).splitlines()[-1]
+    )
+    say(f"检索：{options.records} 条文档写入 FTS5 与 tantivy，{options.queries} 次查询 …")
+    search = run_search_bench(options.records, queries=options.queries, workdir=workdir)
+    results: dict = {
+        "records": built["records"],
+        "search": search["search"],
+        "like_p95_ms": search["like_p95_ms"],
+    }
+    seconds = options.seconds
+    with loadtest.app_server(workers=2, extra_env=env) as (base, proc):
+        page_url = base + built["sample_url"]
+        say(f"页面吞吐：{page_url}（每项 {seconds} 秒）…")
+        loadtest.wrk_rps(page_url, 2)  # warm-up
+        results["floor_rps"] = round(loadtest.wrk_rps(base + "/bench/floor/", seconds), 1)
+        results["page_rps"] = round(loadtest.wrk_rps(page_url, seconds), 1)
+        with urllib.request.urlopen(page_url) as response:  # noqa: S310 - loopback
+            page_body = response.read()
+        port = int(base.rsplit(":", 1)[1])
+        with loadtest.nginx_in_front(
+            port, Path(env["GONGKAI_VAR_DIR"]) / "static", {"page.html": page_body}
+        ) as front:
+            cached_url = front + built["sample_url"]
+            urllib.request.urlopen(cached_url).read()  # noqa: S310 - fill the cache
+            results["cached_rps"] = round(loadtest.wrk_rps(cached_url, seconds), 1)
+            results["static_rps"] = round(
+                loadtest.wrk_rps(front + "/prerendered/page.html", seconds), 1
+            )
+        results["worker_rss_mb"] = loadtest.worker_rss_mb(proc.pid)
+    results["targets"] = check_targets(results)
+    write_markdown(results)
+    for line in summary_lines(results):
+        say(line)
+    return results
+
+
+TARGETS = [
+    ("FTS5 p95 ≤ 50 ms", lambda r: r["search"]["fts5"]["p95_ms"] <= 50),
+    ("tantivy p95 ≤ 10 ms", lambda r: r["search"]["tantivy"]["p95_ms"] <= 10),
+    (
+        "FTS5 ≥ 20× faster than LIKE",
+        lambda r: r["like_p95_ms"] >= 20 * r["search"]["fts5"]["p95_ms"],
+    ),
+    (
+        "tantivy ≥ 20× faster than LIKE",
+        lambda r: r["like_p95_ms"] >= 20 * r["search"]["tantivy"]["p95_ms"],
+    ),
+    ("page_rps ≥ 0.6 × floor_rps", lambda r: r["page_rps"] >= 0.6 * r["floor_rps"]),
+    ("cached_rps ≥ 0.5 × static_rps", lambda r: r["cached_rps"] >= 0.5 * r["static_rps"]),
+    ("worker RSS ≤ 250 MB", lambda r: r["worker_rss_mb"] <= 250),
+]
+
+
+def check_targets(results: dict) -> dict[str, bool]:
+    return {name: bool(check(results)) for name, check in TARGETS}
+
+
+def summary_lines(results: dict) -> list[str]:
+    s = results["search"]
+    lines = [
+        f"records            {results['records']}",
+        f"fts5 p50/p95       {s['fts5']['p50_ms']} / {s['fts5']['p95_ms']} ms, {s['fts5']['index_docs_per_s']} docs/s",
+        f"tantivy p50/p95    {s['tantivy']['p50_ms']} / {s['tantivy']['p95_ms']} ms, {s['tantivy']['index_docs_per_s']} docs/s",
+        f"LIKE count p95     {results['like_p95_ms']} ms",
+        f"page / floor rps   {results['page_rps']} / {results['floor_rps']} ({results['page_rps'] / results['floor_rps']:.2f}×)",
+        f"cached / static    {results['cached_rps']} / {results['static_rps']} ({results['cached_rps'] / results['static_rps']:.2f}×)",
+        f"worker RSS         {results['worker_rss_mb']} MB",
+    ]
+    lines += [f"{'✓' if ok else '✗'} {name}" for name, ok in results["targets"].items()]
+    return lines
+
+
+def write_markdown(results: dict) -> Path:
+    """The table in docs/benchmarks.md between its markers, so prose around it is kept."""
+    path = Path(settings.BASE_DIR) / "docs" / "benchmarks.md"
+    path.parent.mkdir(exist_ok=True)
+    table = ["| measure | value |", "|---|---|"]
+    table += [
+        f"| {line.split('  ', 1)[0].strip()} | {line.split('  ', 1)[1].strip()} |"
+        for line in summary_lines(results)[:7]
+    ]
+    table += [
+        f"| target: {name} | {'met' if ok else 'missed'} |"
+        for name, ok in results["targets"].items()
+    ]
+    block = "<!-- bench:site -->\n" + "\n".join(table) + "\n<!-- /bench:site -->"
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.exists()
+        else "# Benchmarks\n\n<!-- bench:site -->\n<!-- /bench:site -->\n"
+    )
+    start, end = text.find("<!-- bench:site -->"), text.find("<!-- /bench:site -->")
+    if start == -1 or end == -1:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    else:
+        text = text[:start] + block + text[end + len("<!-- /bench:site -->") :]
+    path.write_text(text, encoding="utf-8")
+    return path
