@@ -264,6 +264,10 @@ EMAIL_HOST_PASSWORD = env("EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env("EMAIL_FROM", "gongkai@localhost")
 
+# Anonymous public pages are kept rendered in the cache this long (0 = render every time);
+# any publish on the site changes their key at once (gongkai.portal.caching).
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "300"))
+
 # Part of public page ETags: a new release invalidates every cached page.
 RELEASE = env("RELEASE", "0.1.0")
 

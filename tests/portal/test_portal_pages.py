@@ -1,6 +1,6 @@
 import pytest
 
-from gongkai.portal.caching import touch_site
+from gongkai.core.sites import touch_site
 from gongkai.portal.demo import load_portal_demo
 from gongkai.portal.models import Column, ColumnKind, DisclosurePage, ReadingPoint
 
@@ -71,6 +71,7 @@ def test_public_pages_are_cacheable_and_revalidate(client, portal):
     first = client.get("/xxgk/")
     assert "s-maxage" in first["Cache-Control"] and "public" in first["Cache-Control"]
     assert "Cookie" not in first.get("Vary", "")
+    assert first["X-Accel-Expires"] == "10"  # the nginx micro-cache in deploy/nginx.conf
     etag = first["ETag"]
     assert client.get("/xxgk/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     # A different reading-aid cookie is a different page.
@@ -102,3 +103,29 @@ def test_logged_in_and_staff_pages_are_never_cached(client, portal, demo_passwor
         "no-cache" in client.get("/staff/")["Cache-Control"]
         or "private" in client.get("/staff/")["Cache-Control"]
     )
+
+
+@pytest.mark.django_db
+def test_page_is_rendered_once_per_site_change(client, portal, django_assert_num_queries, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    first = client.get("/xxgk/")
+    assert first.status_code == 200
+    # Served from the page cache: only the site lookup (itself cached) — no view queries.
+    with django_assert_num_queries(1):
+        again = client.get("/xxgk/")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    touch_site(portal)
+    fresh = client.get("/xxgk/")
+    assert fresh["ETag"] != first["ETag"]
+
+
+@pytest.mark.django_db
+def test_page_cache_can_be_switched_off(client, portal, django_assert_max_num_queries, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/xxgk/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/xxgk/")
+    assert len(queries) > 1

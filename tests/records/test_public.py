@@ -32,7 +32,7 @@ def test_detail_page_shows_the_metadata_block(client, editor, reviewer, housing,
     assert record.index_number in html and "区住房和城乡建设局" in html
     assert "迎建〔2026〕12号" in html and "城乡建设、环境保护" in html
     assert "10月8日8:00至18:00停水" in html
-    assert "/participate/error/?url=http://testserver/records/" in html
+    assert "我要纠错" in html and 'href="https://zfwzzc.www.gov.cn/"' in html
     assert f"/records/{record.index_number}/qr.svg" in html
     assert "打印本页" in html
     assert 'name="font" value="l"' in html  # 字号 大/中/小 from base.html

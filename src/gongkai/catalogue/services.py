@@ -14,6 +14,7 @@ from django.db.models import Count, Max, ProtectedError, RestrictedError
 from gongkai.core import permissions
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEventType, Role
+from gongkai.core.sites import touch_site
 
 from .deadlines import parse_deadline
 from .io.dump import count_levels, dump_catalogue, walk
@@ -85,8 +86,6 @@ def require_reason(reason: str) -> str:
 
 def touch_public_pages(site) -> None:
     """Public pages show the catalogue: let their caches revalidate (portal.caching)."""
-    from gongkai.portal.caching import touch_site
-
     touch_site(site)
 
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .models import Site
 
@@ -42,6 +43,17 @@ def site_for_host(host: str) -> Site | None:
     return default_site()
 
 
+def touch_site(site: Site | None) -> None:
+    """A site's public pages changed (publish, withdraw, catalogue version …): new ETags and
+    page-cache keys. Call it inside the transaction that makes the change, so the new version
+    becomes visible exactly when the change commits. A parent site aggregates its children."""
+    now = timezone.now()
+    while site is not None:
+        Site.objects.filter(pk=site.pk).update(content_changed_at=now)
+        site.content_changed_at = now
+        site = site.parent
+
+
 class CurrentSiteMiddleware:
     """Sets request.site; `?site=slug` is not honoured so cached pages stay host-keyed."""
 
@@ -49,5 +61,6 @@ class CurrentSiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        request.site = site_for_host(request.get_host())
+        if getattr(request, "site", None) is None:  # the page cache may have resolved it
+            request.site = site_for_host(request.get_host())
         return self.get_response(request)

@@ -18,6 +18,24 @@ def published_records(site=None) -> QuerySet[Record]:
     return qs.select_related("organisation", "catalogue_item").order_by("-published_at", "-id")
 
 
+# What a link to a record needs: lists, neighbours, related records. Loading only these keeps
+# a detail page from compiling and reading every wide column of a dozen records.
+LINK_FIELDS = (
+    "id",
+    "title",
+    "index_number",
+    "published_at",
+    "state",
+    "validity",
+    "kind",
+    "organisation__name",
+)
+
+
+def record_links(qs: QuerySet[Record]) -> QuerySet[Record]:
+    return qs.select_related(None).select_related("organisation").only(*LINK_FIELDS)
+
+
 def published_records_for_item(item) -> QuerySet[Record]:
     """The records of one catalogue item, newest first: for the catalogue's leaf page."""
     return published_records().filter(catalogue_item=item)
@@ -25,7 +43,7 @@ def published_records_for_item(item) -> QuerySet[Record]:
 
 def neighbours(record: Record) -> tuple[Record | None, Record | None]:
     """Previous (older) and next (newer) record in the same column (catalogue item)."""
-    column = published_records().filter(catalogue_item=record.catalogue_item_id)
+    column = record_links(published_records().filter(catalogue_item=record.catalogue_item_id))
     older = column.filter(
         Q(published_at__lt=record.published_at)
         | Q(published_at=record.published_at, id__lt=record.id)
@@ -42,9 +60,9 @@ def neighbours(record: Record) -> tuple[Record | None, Record | None]:
 
 
 def related_records(record: Record, limit: int = 5) -> list[Record]:
-    chosen = list(record.related.filter(state__in=LISTED_STATES)[:limit])
+    chosen = list(record_links(record.related.filter(state__in=LISTED_STATES))[:limit])
     if len(chosen) < limit:
-        more = (
+        more = record_links(
             published_records()
             .filter(catalogue_item=record.catalogue_item_id)
             .exclude(pk__in=[record.pk, *(r.pk for r in chosen)])

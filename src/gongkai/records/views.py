@@ -5,6 +5,7 @@ platform with retrieval, viewing and download."""
 from __future__ import annotations
 
 import io
+from urllib.parse import quote, urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -89,9 +90,17 @@ def record_detail(request: HttpRequest, index_number: str) -> HttpResponse:
         "newer": newer,
         "history": selectors.update_history(record),
         "page_url": page_url,
-        "error_report_url": f"/participate/error/?url={page_url}",
+        "error_report_url": error_report_link(record, page_url),
     }
     return render(request, "records/detail.html", context)
+
+
+def error_report_link(record: Record, page_url: str) -> str:
+    """我要纠错: the site's error-report entry, or a prepared email to the site's contact."""
+    if record.site.error_report_url:
+        return record.site.error_report_url
+    subject = urlencode({"subject": f"我要纠错：{record.title}", "body": page_url}, quote_via=quote)
+    return f"mailto:{record.site.email}?{subject}"
 
 
 def record_qr(request: HttpRequest, index_number: str, fmt: str) -> HttpResponse:

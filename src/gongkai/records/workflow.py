@@ -30,6 +30,7 @@ from gongkai.core.audit import record_event, snapshot
 from gongkai.core.html import sanitize_html
 from gongkai.core.models import AuditEventType, Organisation, Role
 from gongkai.core.permissions import organisations_for
+from gongkai.core.sites import touch_site
 
 from . import content as content_rules
 from . import deadlines, numbering
@@ -491,13 +492,8 @@ def _publish_now(actor, record: Record, now: datetime, *, with_policy: bool = Fa
 
 
 def _touch_site(record: Record) -> None:
-    """The site's public pages changed: new ETags, the proxy's micro-cache revalidates."""
-    try:
-        from gongkai.portal.caching import touch_site
-    except ImportError:  # the portal cache is optional
-        return
-    site = record.site
-    transaction.on_commit(lambda: touch_site(site))
+    """The site's public pages changed: new ETags and page-cache keys, at commit."""
+    touch_site(record.site)
 
 
 def _after_publication(record: Record) -> None:
