@@ -190,18 +190,35 @@ class AuditEventType(models.TextChoices):
     EXPORTED = "data.exported", _("导出")
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError("操作日志只能追加，不能修改。")
+        raise PermissionError(f"{self.model._meta.verbose_name}只能追加，不能修改。")
 
     def delete(self):
-        raise PermissionError("操作日志只能追加，不能删除。")
+        raise PermissionError(f"{self.model._meta.verbose_name}只能追加，不能删除。")
 
     _raw_delete = delete
     bulk_update = update
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log row: written once, never changed or deleted through the ORM, admin or API."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError(f"{self._meta.verbose_name}只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.verbose_name}只能追加，不能删除。")
+
+
+class AuditEvent(AppendOnlyModel):
     """Append-only log. The actor is a snapshot so the record survives the user's deletion."""
 
     event_type = models.CharField(
@@ -229,8 +246,6 @@ class AuditEvent(models.Model):
     message = models.TextField(_("说明"), blank=True)
     ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
 
-    objects = AuditEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("操作日志")
         verbose_name_plural = _("操作日志")
@@ -241,14 +256,6 @@ class AuditEvent(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.get_event_type_display()} {self.object_repr}"
         )
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None or not self._state.adding:
-            raise PermissionError("操作日志只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("操作日志只能追加，不能删除。")
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
-from gongkai.core.models import Organisation, Site
+from gongkai.core.models import AppendOnlyModel, Organisation, Site
 
 
 def private_storage() -> FileSystemStorage:
@@ -328,15 +328,7 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("备注")
 
 
-class FoiEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("办理记录只能追加，不能修改。")
-
-    def delete(self):
-        raise PermissionError("办理记录只能追加，不能删除。")
-
-
-class FoiEvent(models.Model):
+class FoiEvent(AppendOnlyModel):
     """One entry of a case's log. It feeds the clock, the public timeline and the statistics."""
 
     request = models.ForeignKey(
@@ -353,8 +345,6 @@ class FoiEvent(models.Model):
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    objects = FoiEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("办理记录")
         verbose_name_plural = _("办理记录")
@@ -362,14 +352,6 @@ class FoiEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("办理记录只能追加，不能修改。")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("办理记录只能追加，不能删除。")
 
 
 class FeeMode(models.TextChoices):
