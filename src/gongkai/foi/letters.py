@@ -2,23 +2,21 @@
 
 Each outcome has its wording and legal basis (《条例》第三十六条 to 第三十九条); every letter
 names the organ and tells the applicant of the right to reconsideration and litigation
-(《条例》第五十一条). The PDF is made from the .docx by LibreOffice when `soffice` is
-installed; otherwise only the .docx is offered.
+(《条例》第五十一条). The PDF is rendered from the same parts with WeasyPrint
+(gongkai.core.pdf).
 """
 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
 
+from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
 from gongkai.core.models import OrganisationKind
+from gongkai.core.pdf import html_to_pdf
 
 from .models import FoiRequest, Outcome
 
@@ -212,49 +210,7 @@ def reply_letter_docx(request: FoiRequest) -> bytes:
     return buffer.getvalue()
 
 
-def _soffice_with_writer() -> str | None:
-    """soffice, if LibreOffice Writer (needed to read .docx) is installed with it; a machine
-    with only libreoffice-calc-nogui has soffice but cannot convert letters."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        return None
-    program = Path(soffice).resolve().parent
-    if shutil.which("lowriter") or any(program.glob("libswlo.*")):
-        return soffice
-    return None
-
-
-def pdf_available() -> bool:
-    return _soffice_with_writer() is not None
-
-
-def docx_to_pdf(data: bytes, timeout: int = 120) -> bytes | None:
-    """Convert with LibreOffice headless; None if it is missing or fails."""
-    soffice = _soffice_with_writer()
-    if soffice is None:
-        return None
-    with tempfile.TemporaryDirectory(prefix="gongkai-letter-") as tmp:
-        folder = Path(tmp)
-        source = folder / "letter.docx"
-        source.write_bytes(data)
-        profile = (folder / "profile").as_uri()
-        try:
-            subprocess.run(  # noqa: S603 - fixed program and arguments
-                [
-                    soffice,
-                    f"-env:UserInstallation={profile}",
-                    "--headless",
-                    "--convert-to",
-                    "pdf",
-                    "--outdir",
-                    str(folder),
-                    str(source),
-                ],
-                check=True,
-                capture_output=True,
-                timeout=timeout,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        target = folder / "letter.pdf"
-        return target.read_bytes() if target.exists() else None
+def reply_letter_pdf(request: FoiRequest) -> bytes:
+    """The same letter as an A4 PDF (WeasyPrint), from the same parts as the .docx."""
+    html = render_to_string("foi/letter_pdf.html", {"parts": letter_paragraphs(request)})
+    return html_to_pdf(html, "告知书 PDF")

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core import permissions
 from gongkai.core.models import Organisation
+from gongkai.core.pdf import PdfUnavailable, pdf_available
 from gongkai.core.views import staff_required
 
 from . import forms, letters, rules, statistics, workflow
@@ -277,7 +278,7 @@ def _case_context(request, case, bound: dict | None = None):
         "consultation_due": rules.consultation_deadline(consult.date).date
         if consult and case.state == State.CONSULTING
         else None,
-        "pdf_available": letters.pdf_available(),
+        "pdf_available": pdf_available(),
         "today": timezone.localdate(),
     }
 
@@ -393,9 +394,10 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if pdf is not None:
         pdf_data = pdf.file.open("rb").read()
     else:
-        pdf_data = letters.docx_to_pdf(data)
-        if pdf_data is None:
-            messages.error(request, "本机未安装 LibreOffice Writer，暂时只能下载 Word 版告知书。")
+        try:
+            pdf_data = letters.reply_letter_pdf(case)
+        except PdfUnavailable as exc:
+            messages.error(request, f"{exc} 请先下载 Word 版告知书。")
             return redirect("foi_staff:case", pk=case.pk)
         workflow._save_file(
             case,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from gongkai.core.audit import record_event
 from gongkai.core.html import html_to_text
 from gongkai.core.models import AuditEventType
+from gongkai.core.pdf import html_to_pdf
 
 from .models import ChannelDelivery, Record, State
 
@@ -130,20 +131,10 @@ def missed_deliveries(site) -> QuerySet[ChannelDelivery]:
 
 
 def notice_pdf(record: Record) -> bytes:
-    """An A4 notice for village and community notice boards (公示栏), made with WeasyPrint.
-
-    WeasyPrint needs Pango; it is imported here so a machine without it still serves pages
-    and gets a clear message when asking for a PDF."""
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as exc:
-        raise RuntimeError(
-            "服务器缺少 PDF 生成组件（WeasyPrint 及其依赖的 Pango 库），暂时无法生成公示栏 PDF。"
-            f"请联系系统管理员安装。（{exc.__class__.__name__}）"
-        ) from None
+    """An A4 notice for village and community notice boards (公示栏)."""
     paragraphs = [p for p in html_to_text(record.body).split("\n") if p.strip()]
     document = render_to_string(
         "records/notice_pdf.html",
         {"record": record, "paragraphs": paragraphs, "url": public_url(record)},
     )
-    return HTML(string=document).write_pdf()
+    return html_to_pdf(document, "公示栏 PDF")
