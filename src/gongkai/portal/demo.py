@@ -80,3 +80,74 @@ def load_portal_demo() -> None:
             kind=DisclosurePageKind.RULES,
             defaults={"title": "政府信息公开制度", "body": RULES},
         )
+
+
+GAZETTE_RECORDS = [
+    {
+        "title": "区人民政府关于印发2026年政务公开工作要点的通知",
+        "kind": "gazette",
+        "genre": "通知",
+        "subject": "01",
+        "document_number": "政〔2026〕12号",
+        "summary": "印发本区2026年政务公开工作要点。",
+        "body": "<p>各镇人民政府、街道办事处，区政府各部门：</p>"
+        "<p>现将《2026年政务公开工作要点》印发给你们，请结合实际认真贯彻落实。</p>"
+        "<h2>一、推进基层政务公开标准化规范化</h2><p>对照26个领域标准目录，逐项梳理公开事项，"
+        "明确公开主体、时限和渠道，年底前实现目录全覆盖。</p>"
+        "<h2>二、加强政策解读与回应关切</h2><p>坚持政策文件与解读材料同步组织、同步审签、同步部署。</p>",
+    },
+    {
+        "title": "区人民政府办公室关于调整区政务公开领导小组成员的通知",
+        "kind": "gazette",
+        "genre": "通知",
+        "subject": "01",
+        "document_number": "政办〔2026〕5号",
+        "summary": "因人事变动，调整区政务公开领导小组成员。",
+        "body": "<p>因人事变动，经区政府同意，对区政务公开领导小组成员进行调整。"
+        "领导小组办公室设在区政府办公室，负责日常工作。</p>",
+    },
+]
+
+
+def load_gazette_demo() -> list[str]:
+    """One published 政府公报 issue per demo site, made of published records (after the records
+    demo). Gazette-kind records are published through the real records workflow. Idempotent."""
+    from django.utils import timezone
+
+    from gongkai.core.models import User
+    from gongkai.records.demo import _leaf, _publish
+    from gongkai.records.models import Kind, Record, State
+
+    from .gazette import publish_issue
+    from .models import GazetteArticle, GazetteIssue
+
+    lines = []
+    admin = User.objects.filter(username="admin").first()
+    for slug, prefix in (("yingjiang", "yj"), ("ouhai", "oh")):
+        site = Site.objects.filter(slug=slug).first()
+        if site is None or admin is None:
+            continue
+        if GazetteIssue.objects.filter(site=site, is_published=True).exists():
+            continue
+        published = Record.objects.filter(site=site, state=State.PUBLISHED)
+        if not published.filter(kind=Kind.GAZETTE).exists():
+            leaf = _leaf(site, ("规范性文件", "政策", "文件"))
+            if leaf is None or not User.objects.filter(username=f"{prefix}_admin").exists():
+                continue
+            for days_ago, fields in enumerate(GAZETTE_RECORDS, start=5):
+                _publish(site, leaf, fields, prefix, days_ago)
+        records = list(
+            published.filter(kind__in=[Kind.GAZETTE, Kind.POLICY]).order_by("published_at", "pk")
+        )
+        if not records:
+            continue
+        year = timezone.localdate().year
+        with transaction.atomic():
+            issue, _ = GazetteIssue.objects.get_or_create(site=site, year=year, number=1)
+            for order, record in enumerate(records, start=1):
+                GazetteArticle.objects.get_or_create(
+                    issue=issue, record=record, defaults={"order": order}
+                )
+            publish_issue(issue, admin)
+        lines.append(f"{site.name}：政府公报 {issue.title} 已发布，刊登 {len(records)} 篇。")
+    return lines

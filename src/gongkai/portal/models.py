@@ -125,3 +125,97 @@ class DisclosurePage(models.Model):
     def save(self, *args, **kwargs):
         self.body = clean_html(self.body)
         super().save(*args, **kwargs)
+
+
+class GazetteIssue(models.Model):
+    """One issue of the 政府公报, a statutory channel for proactive disclosure
+    (《政府信息公开条例》第二十三条). Its articles are published records; the PDF is generated
+    from them when the issue is published (gongkai.portal.gazette.publish_issue)."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="gazette_issues"
+    )
+    year = models.PositiveSmallIntegerField(_("年份"))
+    number = models.PositiveSmallIntegerField(_("期号"))
+    title = models.CharField(
+        _("标题"),
+        max_length=100,
+        blank=True,
+        help_text=_("留空则自动生成，如 迎江区人民政府公报 2026年第3期"),
+    )
+    published_on = models.DateField(_("出版日期"), null=True, blank=True)
+    is_published = models.BooleanField(_("已发布"), default=False)
+    pdf = models.FileField(_("PDF 文件"), upload_to="gazette/", blank=True, editable=False)
+    records = models.ManyToManyField(
+        "records.Record",
+        verbose_name=_("刊登文件"),
+        through="GazetteArticle",
+        related_name="gazette_issues",
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("政府公报")
+        verbose_name_plural = _("政府公报")
+        ordering = ["site", "-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "year", "number"], name="gazette_issue_unique_per_site"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.default_title()
+
+    def save(self, *args, **kwargs):
+        if not self.title:
+            self.title = self.default_title()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("portal:gazette_issue", args=[self.year, self.number])
+
+    def default_title(self) -> str:
+        return f"{self.site.name}公报 {self.year}年第{self.number}期"
+
+    @property
+    def articles_in_order(self):
+        return self.articles.select_related("record", "record__organisation").order_by(
+            "order", "id"
+        )
+
+
+class GazetteArticle(models.Model):
+    """A record printed in an issue, in the issue's order. Only 政府公报 and 政策文件 records
+    belong in a gazette."""
+
+    issue = models.ForeignKey(
+        GazetteIssue, verbose_name=_("公报"), on_delete=models.CASCADE, related_name="articles"
+    )
+    record = models.ForeignKey(
+        "records.Record",
+        verbose_name=_("政府信息"),
+        on_delete=models.PROTECT,
+        related_name="gazette_articles",
+        limit_choices_to={"kind__in": ["gazette", "policy"]},
+    )
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("公报文章")
+        verbose_name_plural = _("公报文章")
+        ordering = ["issue", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "record"], name="gazette_article_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.record.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.record_id and self.record.kind not in ("gazette", "policy"):
+            raise ValidationError(_("公报只能刊登“政府公报”或“政策文件”类政府信息。"))

@@ -1,14 +1,14 @@
 """Public pages of a site. Later capabilities (catalogue, records, search …) fill the home page."""
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from gongkai.core.extensions import home_sections, render_panels
 from gongkai.core.models import Organisation
 from gongkai.search.service import site_ids_for
 
-from .models import Column, DisclosurePage, ReadingPoint
+from .models import Column, DisclosurePage, GazetteIssue, ReadingPoint
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -78,3 +78,43 @@ def reading_points(request: HttpRequest) -> HttpResponse:
         raise Http404
     points = ReadingPoint.objects.filter(site=request.site)
     return render(request, "portal/reading_points.html", {"points": points})
+
+
+def gazette(request: HttpRequest) -> HttpResponse:
+    """政府公报 by year (《政府信息公开条例》第二十三条 names the gazette as a channel)."""
+    if request.site is None:
+        raise Http404
+    issues = GazetteIssue.objects.filter(site=request.site, is_published=True)
+    years: dict[int, list[GazetteIssue]] = {}
+    for issue in issues.order_by("-year", "-number"):
+        years.setdefault(issue.year, []).append(issue)
+    return render(request, "portal/gazette.html", {"years": years})
+
+
+def gazette_issue(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """One issue: its articles, each linking to the record page, and the PDF download."""
+    if request.site is None:
+        raise Http404
+    issue = get_object_or_404(
+        GazetteIssue, site=request.site, year=year, number=number, is_published=True
+    )
+    from gongkai.records.models import State
+
+    # a withdrawn record stays in the printed issue but is no longer linked here
+    articles = [a for a in issue.articles_in_order if a.record.state == State.PUBLISHED]
+    return render(request, "portal/gazette_issue.html", {"issue": issue, "articles": articles})
+
+
+def gazette_pdf(request: HttpRequest, year: int, number: int) -> FileResponse:
+    """The issue's generated PDF, served by the app so it works wherever media lives."""
+    if request.site is None:
+        raise Http404
+    issue = get_object_or_404(
+        GazetteIssue, site=request.site, year=year, number=number, is_published=True
+    )
+    if not issue.pdf:
+        raise Http404
+    filename = f"{issue.title}.pdf"
+    return FileResponse(
+        issue.pdf.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )

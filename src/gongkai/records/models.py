@@ -307,7 +307,11 @@ class Record(ConcurrentTransitionMixin, models.Model):
                 fields=["site", "index_number"], name="records_index_number_unique"
             )
         ]
-        indexes = [models.Index(fields=["site", "state", "published_at"])]
+        indexes = [
+            models.Index(fields=["site", "state", "published_at"]),
+            # Neighbours and related records walk one catalogue item by date.
+            models.Index(fields=["catalogue_item", "published_at", "id"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

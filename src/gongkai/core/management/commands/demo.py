@@ -4,7 +4,7 @@ from gongkai.catalogue.demo import load_catalogue_demo
 from gongkai.core.demo import DEMO_PASSWORD, load_demo
 from gongkai.core.workcalendar import seed_from_package
 from gongkai.foi.demo import load_foi_demo
-from gongkai.portal.demo import load_portal_demo
+from gongkai.portal.demo import load_gazette_demo, load_portal_demo
 from gongkai.records.demo import load_records_demo
 
 
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         lines = load_catalogue_demo()
         lines += load_records_demo()
         load_foi_demo()
+        lines += load_gazette_demo()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )
