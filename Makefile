@@ -36,7 +36,7 @@ format: $(STAMP)
 
 test: lint
 	GONGKAI_VAR_DIR=$(CURDIR)/var/test $(BIN)/gongkai makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/gongkai bench

@@ -48,3 +48,19 @@ def test_bad_patterns_are_refused():
         numbering.validate_pattern("{org_code}/{serial}")
     with pytest.raises(numbering.IndexRuleError, match="未知字段"):
         numbering.validate_pattern("{org}-{serial}")
+
+
+def test_admin_refuses_an_unsafe_index_rule(admin_client, yingjiang):
+    from gongkai.records.models import IndexRule
+
+    response = admin_client.post(
+        "/admin/records/indexrule/add/", {"site": yingjiang.pk, "pattern": "{org_code}/{serial}"}
+    )
+    assert response.status_code == 200 and "分隔符" in response.content.decode()
+    assert not IndexRule.objects.exists()
+    response = admin_client.post(
+        "/admin/records/indexrule/add/",
+        {"site": yingjiang.pk, "pattern": "{site_code}-{year}-{serial:06d}"},
+    )
+    assert response.status_code == 302
+    assert IndexRule.objects.get(site=yingjiang).pattern == "{site_code}-{year}-{serial:06d}"
