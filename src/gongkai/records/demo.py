@@ -51,6 +51,33 @@ DEMO = [
         },
     ),
 ]
+
+
+def _item(keywords, title, kind, genre, subject, body):
+    return (
+        keywords,
+        {"title": title, "kind": kind, "genre": genre, "subject": subject, "body": body},
+    )
+
+
+# More of a site's daily publishing, so the home columns look like a working portal.
+DEMO += [
+    _item(("道路", "挖掘"), "城区人民路段道路开挖施工交通管制的通告", Kind.NOTICE, "通告", "09",
+          "<p>因雨污分流改造，人民路（湖心路至龙山路段）自11月25日起半幅封闭施工，工期30天，请过往车辆绕行。</p>"),
+    _item(("燃气",), "关于开展冬季城镇燃气安全隐患排查整治的通知", Kind.NOTICE, "通知", "09",
+          "<p>为切实做好冬季燃气安全工作，定于12月在全区开展城镇燃气安全隐患排查整治，重点检查餐饮场所和老旧小区。</p>"),
+    _item(("照明", "路灯"), "城区路灯节能改造工程完工", Kind.GENERAL, "其他", "09",
+          "<p>城区路灯节能改造工程已完工，共更换LED路灯1200余盏，年节电约45万千瓦时。</p>"),
+    _item(("绿化", "园林"), "滨江公园绿化提升工程开工", Kind.GENERAL, "其他", "09",
+          "<p>滨江公园绿化提升工程正式开工，计划新增绿地2.3万平方米，预计明年4月完工。</p>"),
+    _item(("供水", "水"), "关于居民反映小区自来水水压偏低问题的回应", Kind.RESPONSE, "函", "09",
+          "<p>针对近期部分居民反映的水压偏低问题，区住建局会同自来水公司已完成加压泵站检修，水压已恢复正常。</p>"),
+    _item(("广告",), "户外广告设置审批结果公示", Kind.GENERAL, "公示", "09",
+          "<p>现将本月户外广告设置审批结果予以公示，公示期5个工作日。</p>"),
+    _item(("排水", "污水"), "城镇污水排入排水管网许可办理指南更新的说明", Kind.RESPONSE, "其他", "09",
+          "<p>根据《城镇排水与污水处理条例》，排水许可办理指南已更新申请材料清单，实行“最多跑一次”。</p>"),
+]  # fmt: skip
+
 POLICY = {
     "title": "城市道路占用挖掘管理办法",
     "kind": Kind.POLICY,
@@ -121,7 +148,7 @@ def load_records_demo() -> list[str]:
             lines.append(f"{site.name}：没有标准目录事项，跳过演示信息。")
             continue
         count = 0
-        for days_ago, (keywords, fields) in enumerate(DEMO, start=3):
+        for days_ago, (keywords, fields) in enumerate(DEMO, start=3):  # one a few days apart
             leaf = _leaf(site, keywords)
             _publish(site, leaf, fields, prefix, days_ago)
             count += 1
