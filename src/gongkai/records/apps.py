@@ -19,7 +19,7 @@ class RecordsConfig(AppConfig):
         from . import indexing
         from .staff_views import workbench_panel
 
-        add_nav(public_nav, NavLink("信息公开", "records:list", order=20))
+        add_nav(public_nav, NavLink("最新信息", "records:list", order=25))
         add_nav(staff_nav, NavLink("信息发布", "records_staff:index", order=20))
         add_nav(staff_nav, NavLink("待审核", "records_staff:review_queue", order=21))
         if workbench_panel not in workbench_panels:
