@@ -14,6 +14,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _own_search_index(tmp_path, settings):
+    """Each test indexes into its own directory: parallel workers never share a tantivy index."""
+    from gongkai.search import service
+
+    settings.SEARCH_PATH = tmp_path / "search"
+    service.forget_backends()
+    yield
+    service.forget_backends()
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # The calendar and site caches live in the process and do not see test rollbacks.
     forget_calendar()

@@ -23,8 +23,6 @@ def public_urls(transactional_db, tmp_path, settings):
     from gongkai.records.models import Record, State
     from gongkai.search import service
 
-    settings.SEARCH_BACKEND = "fts5"
-    settings.SEARCH_PATH = tmp_path / "search"
     settings.MEDIA_ROOT = tmp_path / "media"
     service.forget_backends()
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

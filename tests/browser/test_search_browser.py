@@ -17,8 +17,6 @@ def indexed(transactional_db, tmp_path, settings):
     from gongkai.search import service
     from gongkai.search.backends.base import SearchDocument
 
-    settings.SEARCH_BACKEND = "fts5"
-    settings.SEARCH_PATH = tmp_path / "search"
     service.forget_backends()
     load_demo()
     site = Site.objects.get(slug="yingjiang")

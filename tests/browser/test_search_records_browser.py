@@ -19,8 +19,6 @@ def published_pair(transactional_db, tmp_path, settings):
     from gongkai.search import service
     from tests.records.conftest import make_leaf, published
 
-    settings.SEARCH_BACKEND = "fts5"
-    settings.SEARCH_PATH = tmp_path / "search"
     settings.MEDIA_ROOT = tmp_path / "media"
     service.forget_backends()
     load_demo()
