@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, render
 
 from gongkai.core.extensions import home_sections, render_panels
 from gongkai.core.models import Organisation
+from gongkai.records.models import State
+from gongkai.records.selectors import published_records
 from gongkai.search.service import site_ids_for
 
 from .models import Column, DisclosurePage, GazetteIssue, ReadingPoint
@@ -28,8 +30,6 @@ def home(request: HttpRequest) -> HttpResponse:
 def home_columns(site, per_column: int = 6) -> list[tuple[Column, list]]:
     """要闻动态, 通知公告, 政策文件, 政策解读 … with their latest records; a parent site shows
     its children's records too."""
-    from gongkai.records.selectors import published_records
-
     records = published_records().filter(site_id__in=site_ids_for(site))
     return [
         (column, list(records.filter(kind__in=column.record_kinds)[:per_column]))
@@ -39,8 +39,6 @@ def home_columns(site, per_column: int = 6) -> list[tuple[Column, list]]:
 
 def column(request: HttpRequest, slug: str) -> HttpResponse:
     """One column's records, newest first, paged."""
-    from gongkai.records.selectors import published_records
-
     if request.site is None:
         raise Http404
     column = get_object_or_404(Column, site=request.site, slug=slug)
@@ -98,8 +96,6 @@ def gazette_issue(request: HttpRequest, year: int, number: int) -> HttpResponse:
     issue = get_object_or_404(
         GazetteIssue, site=request.site, year=year, number=number, is_published=True
     )
-    from gongkai.records.models import State
-
     # a withdrawn record stays in the printed issue but is no longer linked here
     articles = [a for a in issue.articles_in_order if a.record.state == State.PUBLISHED]
     return render(request, "portal/gazette_issue.html", {"issue": issue, "articles": articles})
