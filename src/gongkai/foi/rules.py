@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from gongkai.core.uploads import CONTENT_TYPES, detect_file_kind
 from gongkai.core.workcalendar import (
     ClockEvent,
     DueDate,
@@ -295,11 +296,7 @@ def mask_name(name: str) -> str:
 
 # --------------------------------------------------------------------------- uploads
 
-MAGIC = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-)
+ACCEPTED_KINDS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
 
 
 def check_upload(head: bytes, size: int) -> tuple[str, str]:
@@ -309,7 +306,7 @@ def check_upload(head: bytes, size: int) -> tuple[str, str]:
         raise RuleError(f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不能超过 10 MB。")
     if size == 0:
         raise RuleError("文件是空的。")
-    for magic, content_type, ext in MAGIC:
-        if head.startswith(magic):
-            return content_type, ext
+    kind = detect_file_kind(head)
+    if kind in ACCEPTED_KINDS:
+        return CONTENT_TYPES[kind], ACCEPTED_KINDS[kind]
     raise RuleError("只接受 PDF、JPG、PNG 格式的文件（按文件内容判断）。")

@@ -15,11 +15,11 @@ import zipfile
 from dataclasses import dataclass
 
 from gongkai.core.html import CleanHtml, sanitize_html
+from gongkai.core.uploads import SuspiciousFile, detect_file_kind
 
 from .models import IMAGE_KINDS, AttachmentKind
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 
 EXTENSIONS = {
     AttachmentKind.PDF: {".pdf"},
@@ -71,10 +71,14 @@ def docx_to_html(data: bytes) -> tuple[CleanHtml, list[str]]:
     warnings (unknown styles and the like) to show to the editor."""
     import mammoth
 
-    if detect_kind(data) != AttachmentKind.DOCX:
-        raise UploadRejected("上传的不是有效的 Word 文档（.docx）。旧版 .doc 请先另存为 .docx。")
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadRejected(_too_big(len(data)))
+    try:
+        kind = detect_file_kind(data)
+    except SuspiciousFile as exc:
+        raise UploadRejected(str(exc)) from None
+    if kind != AttachmentKind.DOCX:
+        raise UploadRejected("上传的不是有效的 Word 文档（.docx）。旧版 .doc 请先另存为 .docx。")
     try:
         result = mammoth.convert_to_html(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any parser failure is a bad document
@@ -92,39 +96,6 @@ def _too_big(size: int) -> str:
     )
 
 
-def _zip_names(data: bytes) -> set[str] | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-                raise UploadRejected("压缩包解压后过大，可能是恶意文件，已拒绝。")
-            return {i.filename for i in infos}
-    except zipfile.BadZipFile:
-        return None
-
-
-def detect_kind(data: bytes) -> str | None:
-    """The file type by its content (magic bytes and zip structure), not by its name."""
-    head = data[:16]
-    if head.startswith(b"%PDF-"):
-        return AttachmentKind.PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return AttachmentKind.PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return AttachmentKind.JPEG
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return AttachmentKind.GIF
-    if head.startswith(b"PK\x03\x04"):
-        names = _zip_names(data) or set()
-        if "[Content_Types].xml" in names and "word/document.xml" in names:
-            return AttachmentKind.DOCX
-        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-            return AttachmentKind.XLSX
-        if "OFD.xml" in names:
-            return AttachmentKind.OFD
-    return None
-
-
 def check_upload(name: str, data: bytes) -> CheckedFile:
     """Check one upload and return it with its metadata stripped, or raise UploadRejected."""
     name = (name or "").strip().replace("\\", "/").rsplit("/", 1)[-1][:200] or "附件"
@@ -135,7 +106,10 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
     for magic, label in EXECUTABLE_MAGIC:
         if data.startswith(magic):
             raise UploadRejected(f"“{name}”实际是{label}，不能作为附件上传。")
-    kind = detect_kind(data)
+    try:
+        kind = detect_file_kind(data)
+    except SuspiciousFile as exc:
+        raise UploadRejected(f"“{name}”：{exc}") from None
     if kind is None:
         raise UploadRejected(
             f"“{name}”的内容不是允许的格式（PDF、Word .docx、Excel .xlsx、OFD、PNG、JPEG、GIF）。"
