@@ -75,7 +75,10 @@ def test_filters_sort_paging_and_facets(client, indexed):
 
 def test_did_you_mean_and_empty_page(client, indexed):
     html = client.get("/search/", {"q": "政务公楷"}).content.decode()
-    assert "您是不是要找：" in html and "?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80" in html
+    assert "以下是“政务公开”的结果" in html and 'href="/r/1/"' in html
+    as_typed = client.get("/search/", {"q": "政务公楷", "exact": "1"}).content.decode()
+    assert "您是不是要找：" in as_typed and "?q=%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80" in as_typed
+    assert "以下结果未包含全部检索词" in as_typed  # only 政务 of 政务公楷 is in it
     html = client.get("/search/").content.decode()
     assert "请输入检索词" in html
 
@@ -98,3 +101,42 @@ def test_box_snippet_renders_a_labelled_form(rf, db):
 def test_every_page_has_the_search_box_and_its_script(client, db):
     html = client.get("/").content.decode()
     assert 'role="search"' in html and "search/suggest.js" in html
+
+
+def test_run_together_query_and_the_partial_notice(client, indexed):
+    html = client.get("/search/", {"q": "停水通知"}).content.decode()
+    assert 'href="/r/3/"' in html and "以下结果未包含全部检索词" not in html
+    html = client.get("/search/", {"q": "燃气停水"}).content.decode()
+    assert "以下结果未包含全部检索词" in html  # no document has both words
+    assert 'href="/r/2/"' in html and 'href="/r/3/"' in html
+
+
+def test_a_pasted_index_number_opens_its_record(client, indexed, demo):
+    service.index_documents(
+        [
+            make_doc(
+                9,
+                "区人民政府关于印发2026年政务公开工作要点的通知",
+                site_id=demo.id,
+                extra={"index_number": "340802-009-01-2026-00001"},
+            )
+        ]
+    )
+    response = client.get("/search/", {"q": " 340802-009-01-2026-00001 "})
+    assert response.status_code == 302 and response["Location"] == "/r/9/"
+    response = client.get("/search/", {"q": "340802-009-01-2026-00099"})
+    assert response.status_code == 200  # unknown: the results page, never a wrong record
+
+
+def test_nothing_found_page_helps(client, indexed, demo):
+    from gongkai.catalogue.demo import load_catalogue_demo
+    from gongkai.catalogue.models import CatalogueItem
+
+    load_catalogue_demo()
+    item = CatalogueItem.objects.filter(site=demo, name__contains="停气").first()
+    assert item is not None
+    service.reindex(["catalogue"], progress=False)
+    html = client.get("/search/", {"q": "停气 焚烧厂 选址 规划"}).content.decode()
+    assert "没有找到相关内容" in html
+    assert f'href="/catalogue/item/{item.pk}/"' in html  # the nearest catalogue item
+    assert "没有找到所需信息？" in html and 'href="/foi/apply/"' in html

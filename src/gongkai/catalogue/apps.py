@@ -11,7 +11,7 @@ class CatalogueConfig(AppConfig):
         from gongkai.core import extensions
         from gongkai.core.extensions import NavLink
 
-        from . import panels
+        from . import indexing, panels
 
         extensions.add_nav(extensions.public_nav, NavLink("标准目录", "catalogue:index", order=20))
         extensions.add_nav(
@@ -21,3 +21,4 @@ class CatalogueConfig(AppConfig):
             extensions.workbench_panels.append(panels.duties_panel)
         if panels.home_section not in extensions.home_sections:
             extensions.home_sections.append(panels.home_section)
+        indexing.register()

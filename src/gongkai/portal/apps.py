@@ -6,3 +6,8 @@ class PortalConfig(AppConfig):
     name = "gongkai.portal"
     label = "portal"
     verbose_name = _("门户")
+
+    def ready(self):
+        from . import indexing
+
+        indexing.register()

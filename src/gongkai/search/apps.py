@@ -8,4 +8,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("站内检索")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from django.db.models.signals import post_migrate
+
+        from . import signals
+
+        post_migrate.connect(signals.rebuild_empty_index, sender=self)

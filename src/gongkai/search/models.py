@@ -14,6 +14,7 @@ class SearchEntry(models.Model):
     doc_id = models.CharField(_("文档标识"), max_length=100, unique=True)
     site_id = models.IntegerField(_("站点"), db_index=True)
     title = models.TextField(_("标题"))
+    title_key = models.CharField(_("标题键"), max_length=200, blank=True, db_index=True)
     body = models.TextField(_("正文"), blank=True)
     url = models.CharField(_("链接"), max_length=500, blank=True)
     kind = models.CharField(_("类别"), max_length=40, blank=True)

@@ -23,7 +23,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -37,6 +37,9 @@ SYNONYM_CACHE_KEY = "gongkai:search:synonyms:v1"
 SYNONYM_CACHE_S = 300
 
 KIND_LABELS: dict[str, str] = {
+    "organisation": _("机构职能"),
+    "guide_page": _("公开指南与制度"),
+    "gazette_issue": _("公报期刊"),
     "record": _("政府信息"),
     "policy": _("政策文件"),
     "interpretation": _("政策解读"),
@@ -169,14 +172,86 @@ class Source:
     batches: Callable[[], Iterable[list[SearchDocument]]]
     load: Callable[[list], Iterable[SearchDocument]] | None = None
     count: Callable[[], int] | None = None
+    doc_id: Callable[[object], str] | None = None
 
 
 _sources: dict[str, Source] = {}
 
 
-def register_source(name: str, batches, load=None, count=None) -> None:
-    """Register (or replace) where documents of one kind come from; see the module docstring."""
-    _sources[name] = Source(name, batches, load, count)
+def register_source(name: str, batches, load=None, count=None, doc_id=None) -> None:
+    """Register (or replace) where documents of one kind come from; see the module docstring.
+
+    With `load` and `doc_id`, `index_on_commit(name, keys)` keeps the index current: a key that
+    no longer loads (deleted, unpublished) is removed."""
+    _sources[name] = Source(name, batches, load, count, doc_id)
+
+
+def register_queryset_source(
+    name: str,
+    queryset: Callable[[], object],
+    document: Callable[[object], SearchDocument | None],
+    doc_prefix: str,
+    batch_size: int = 500,
+) -> None:
+    """A source made of model rows: `queryset()` gives the searchable rows, `document(row)` its
+    SearchDocument (or None to leave it out), doc ids are "<doc_prefix>:<pk>"."""
+
+    def batches():
+        batch = []
+        for row in queryset().iterator(chunk_size=batch_size):
+            doc = document(row)
+            if doc is not None:
+                batch.append(doc)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def load(keys):
+        for row in queryset().filter(pk__in=list(keys)):
+            doc = document(row)
+            if doc is not None:
+                yield doc
+
+    register_source(
+        name,
+        batches,
+        load=load,
+        count=lambda: queryset().count(),
+        doc_id=lambda pk: f"{doc_prefix}:{pk}",
+    )
+
+
+def refresh(name: str, keys: Iterable) -> int:
+    """Re-read some keys of a source: index what loads, remove what does not."""
+    source = _sources.get(name)
+    if source is None or source.load is None:
+        return 0
+    keys = list(dict.fromkeys(keys))
+    docs = list(source.load(keys))
+    if docs:
+        index_documents(docs)
+    if source.doc_id is not None:
+        present = {doc.doc_id for doc in docs}
+        gone = [source.doc_id(k) for k in keys if source.doc_id(k) not in present]
+        if gone:
+            remove_documents(gone)
+    return len(docs)
+
+
+def index_on_commit(name: str, keys: Iterable) -> None:
+    """refresh() once the surrounding transaction commits (at once outside one): a rolled-back
+    change never reaches the index, and a failing index never undoes the change."""
+    keys = list(keys)
+
+    def run() -> None:
+        try:
+            refresh(name, keys)
+        except Exception:  # noqa: BLE001 - `gongkai search reindex` rebuilds from the sources
+            log.exception("检索索引更新失败：%s %s", name, keys[:10])
+
+    transaction.on_commit(run)
 
 
 def unregister_source(name: str) -> None:
@@ -205,6 +280,29 @@ def search(query: SearchQuery, backend: str | None = None) -> SearchResults:
     if query.synonyms is None:
         query.synonyms = synonyms_for(query.site_ids)
     return get_backend(backend).search(query)
+
+
+def nearest_catalogue_items(text: str, site_ids: list[int] | None, limit: int = 5, backend=None):
+    """For a search that found nothing: catalogue items that match any one of its words, so the
+    person sees where such information would be published (or that it has to be requested)."""
+    parsed = tokenize.parse_query(text)
+    words = [t[0].text for t in parsed.terms if not t[0].pieces[0].identifier]
+    grams = [g for t in parsed.terms for p in t[0].pieces if p.is_cjk for g in p.grams]
+    found: dict[str, object] = {}
+    for word in [*words, *(g for g in grams if g not in words)]:
+        if len(found) >= limit:
+            break
+        query = SearchQuery(
+            text=word,
+            site_ids=site_ids,
+            filters={"kind": "catalogue"},
+            page_size=limit,
+            facets=False,
+            synonyms={},
+        )
+        for hit in search(query, backend).hits:
+            found.setdefault(hit.doc_id, hit)
+    return list(found.values())[:limit]
 
 
 def suggest(prefix: str, site_ids: list[int] | None = None, limit: int = 8, backend=None):

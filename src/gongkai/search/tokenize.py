@@ -78,10 +78,11 @@ def to_simplified(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width to half-width), lower case, traditional to simplified."""
+    """NFKC (full-width to half-width), lower case, traditional to simplified, 二〇二六年 → 2026年."""
     if not text:
         return ""
-    return to_simplified(unicodedata.normalize("NFKC", text).lower())
+    text = to_simplified(unicodedata.normalize("NFKC", text).lower())
+    return CN_YEAR_RE.sub(lambda m: m.group(0).translate(CN_DIGITS), text)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -121,6 +122,7 @@ class _Segmenter:
             self.name = "rjieba"
             self._add = lambda word, freq: self.engine.add_word(word, freq, None)
             self._cut = self.engine.cut
+            self._cut_for_search = self.engine.cut_for_search
         except ImportError:  # pragma: no cover - rjieba is a dependency; jieba is the fallback
             import jieba
 
@@ -129,6 +131,7 @@ class _Segmenter:
             self.name = "jieba"
             self._add = lambda word, freq: self.engine.add_word(word, freq)
             self._cut = lambda text: list(self.engine.cut(text))
+            self._cut_for_search = lambda text: list(self.engine.cut_for_search(text))
         for word, freq in words:
             self._add(normalize(word), freq)
 
@@ -137,6 +140,9 @@ class _Segmenter:
 
     def cut(self, text: str) -> list[str]:
         return self._cut(text)
+
+    def cut_for_search(self, text: str) -> list[str]:
+        return self._cut_for_search(text)
 
 
 def segmenter() -> _Segmenter:
@@ -173,6 +179,15 @@ def words(normalized: str) -> list[str]:
     return out
 
 
+def search_words(normalized: str) -> list[str]:
+    """Words with their shorter dictionary words too (户外广告 → 户外, 广告, 户外广告), as the
+    index holds them, so a query word matches as a word token at either granularity."""
+    out = []
+    for word in segmenter().cut_for_search(normalized):
+        out.extend(PIECE_RE.findall(word))
+    return out
+
+
 def bigrams(run: str) -> list[str]:
     """Overlapping bigrams of a CJK run, ending with its last character alone."""
     if len(run) == 1:
@@ -181,9 +196,11 @@ def bigrams(run: str) -> list[str]:
 
 
 def text_tokens(text: str) -> str:
-    """Index tokens for a title or a body: words, then the bigrams of each CJK run."""
+    """Index tokens for a title or a body: words at cut-for-search granularity, 文号 tokens, then
+    the bigrams of each CJK run."""
     norm = normalize(text)
-    tokens = words(norm)
+    tokens = search_words(norm)
+    tokens.extend(doc_number_tokens(norm))
     for run in CJK_RUN_RE.findall(norm):
         tokens.extend(bigrams(run))
     return " ".join(tokens)
@@ -221,34 +238,123 @@ def full_pinyin(text: str) -> str:
     return "".join(p for _, p in _units(text))
 
 
+# --- identifiers people paste ---------------------------------------------------------------
+
+CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+# A year written in Chinese numerals (二〇二六年, 〔二〇二六〕) reads as its digits; the same
+# length, so highlighting positions stay put.
+CN_YEAR_RE = re.compile(r"[〇零一二三四五六七八九]{4}(?=\s*年|\s*[〕\])】])")
+# 文号: 机关代字〔年份〕序号号, typed with any bracket, with or without 第 (GB/T 9704-2012 7.2.4
+# prescribes 〔〕; people paste [], (), （）, 【】). NFKC has already made （） and ［］ half-width.
+DOC_NUMBER_RE = re.compile(
+    rf"([{_CJK}]{{1,12}})\s*[〔\[(【〖]\s*(\d{{4}})\s*[〕\])】〗]\s*第?\s*0*(\d{{1,6}})\s*号"
+)
+DOC_NUMBER_PREFIX_MAX = 6
+# 索引号 and similar codes: letters/digits in three or more groups, e.g. 330304-005-01-2026-00002.
+IDENTIFIER_RE = re.compile(r"^[0-9a-z]+(?:[-/.][0-9a-z]+){2,}$")
+
+
+def doc_number_token(prefix: str, year: str, serial: str) -> str:
+    return f"{prefix}〔{year}〕{int(serial)}号"
+
+
+def doc_number_tokens(normalized: str) -> list[str]:
+    """One token per 文号 in the text and per tail of its 机关代字 (迎政办 → 迎政办, 政办, 办), so
+    a 文号 typed without the district's character still matches as one token."""
+    tokens = []
+    for prefix, year, serial in DOC_NUMBER_RE.findall(normalized):
+        prefix = prefix[-DOC_NUMBER_PREFIX_MAX:]
+        tokens.extend(doc_number_token(prefix[i:], year, serial) for i in range(len(prefix)))
+    return tokens
+
+
+def identifier_tokens(values) -> str:
+    """Tokens for a document's own identifiers (文号, 索引号): the `ident` column or field."""
+    tokens: list[str] = []
+    for value in values:
+        norm = normalize(value or "").strip()
+        if not norm:
+            continue
+        found = doc_number_tokens(norm)
+        tokens.extend(found)
+        if not found:
+            tokens.append(re.sub(r"\s+", "", norm))
+    return " ".join(dict.fromkeys(tokens))
+
+
+def document_identifiers(extra: dict | None) -> list[str]:
+    extra = extra or {}
+    return [str(extra.get(key) or "") for key in ("document_number", "index_number")]
+
+
+def title_key(text: str) -> str:
+    """A title or query reduced to its letters and characters: equal keys are an exact title."""
+    return "".join(PIECE_RE.findall(normalize(text or "")))[:200]
+
+
 # --- queries ---------------------------------------------------------------------------------
+#
+# Semantics (the same for every backend; the backends only translate it):
+# - The query is normalised like the text, 文号 and 索引号 are taken out as identifier terms, the
+#   rest is split on white space into chunks and each chunk segmented with the index's
+#   segmenter. Every word is a required term, except function words (STOP_WORDS); consecutive
+#   single characters are joined again (停 气 → 停气) so they match as a phrase.
+# - A term matches as its word token or as the phrase of its bigrams; a word of four or more
+#   characters may also match as all of its shorter dictionary words; synonyms are alternatives.
+# - Strict: all terms (AND). Relaxed (when strict finds fewer than RELAX_BELOW): at least
+#   `min_should` of them, flagged on the page as 以下结果未包含全部检索词.
+# - Ranking: bm25 over title (weight 10), identifiers (10), pinyin (4) and body (1); a chunk typed
+#   as one run that also occurs as one phrase scores that phrase again (adjacency/order boost);
+#   a document whose title equals the query (title_key) comes first; ties go to the newer one.
+
+STOP_WORDS = frozenset(
+    "的 之 和 与 及 以及 或 对 对于 关于 有关 在 为 是 了 于 并 等 其 及其 就 将 把 被 从 向".split()
+)
+RELAX_BELOW = 5  # "a handful": fewer strict results than this adds the relaxed ones
 
 
 @dataclass(frozen=True)
 class Piece:
-    """One run inside a query term: CJK (matched by its bigram phrase) or ASCII letters/digits."""
+    """One run inside a query term: CJK (matched by its bigram phrase), ASCII letters/digits, or
+    an identifier token (文号, 索引号) matched whole, also against the document's own identifiers."""
 
     text: str
     grams: tuple[str, ...]  # bigram phrase for CJK runs of 2+ characters; () otherwise
     is_cjk: bool
     pinyin: bool  # ASCII letters only: may be pinyin or initials, matched by prefix on titles
+    identifier: bool = False
 
 
 @dataclass(frozen=True)
 class Alternative:
-    """One way a term can match: all its pieces must match; `words` are a ranking bonus."""
+    """One way a term can match: all its pieces must match; `word` is the term's own word token
+    (a CJK word of 3+ characters), which an alternative also matches by."""
 
     text: str
     pieces: tuple[Piece, ...]
-    word: str = ""  # the whole term when it is one CJK word of 3+ characters: a rarer token
+    word: str = ""
+
+
+@dataclass
+class Boost:
+    """A phrase that scores again where the chunk's words stand together in the typed order.
+    It implies the terms `implies` (indices into ParsedQuery.terms), so it never adds matches."""
+
+    phrase: Alternative
+    implies: tuple[int, ...]
 
 
 @dataclass
 class ParsedQuery:
-    """Terms are ANDed; a term's alternatives (itself and its synonyms) are ORed."""
+    """Terms are ANDed (or at least `min_should` of them when relaxed); a term's alternatives
+    (itself, its sub-words and its synonyms) are ORed."""
 
     text: str
     terms: list[list[Alternative]] = field(default_factory=list)
+    boosts: list[Boost] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # function words, not required
+    key: str = ""  # title_key of the query: a title with the same key is an exact match
+    identifiers: list[str] = field(default_factory=list)  # identifier tokens typed
 
     @property
     def highlight_terms(self) -> list[str]:
@@ -256,7 +362,7 @@ class ParsedQuery:
         for term in self.terms:
             for alt in term:
                 for piece in alt.pieces:
-                    if not piece.pinyin:
+                    if not piece.pinyin and not piece.identifier:
                         seen[piece.text] = None
         return list(seen)
 
@@ -264,40 +370,151 @@ class ParsedQuery:
     def pinyin_terms(self) -> list[str]:
         return [p.text for t in self.terms for a in t for p in a.pieces if p.pinyin]
 
+    @property
+    def min_should(self) -> int:
+        """Most of the terms: all but one in four (2→1, 3→2, 4→3, 5→4, 8→6)."""
+        n = len(self.terms)
+        return max(n - max(1, n // 4), 1)
+
+    @property
+    def only_identifiers(self) -> bool:
+        """The query is nothing but pasted identifiers (a 索引号, a 文号)."""
+        return bool(self.terms) and all(a.pieces[0].identifier for t in self.terms for a in t)
+
+    @property
+    def can_relax(self) -> bool:
+        return len(self.terms) > 1
+
     def __bool__(self) -> bool:
         return bool(self.terms)
 
 
+def _piece(text: str) -> Piece:
+    if CJK_RUN_RE.fullmatch(text):
+        return Piece(text, tuple(text[i : i + 2] for i in range(len(text) - 1)), True, False)
+    return Piece(text, (), False, bool(LETTERS_RE.match(text)))
+
+
 def _alternative(text: str) -> Alternative | None:
-    pieces = []
-    for piece in PIECE_RE.findall(text):
-        if CJK_RUN_RE.fullmatch(piece):
-            grams = tuple(piece[i : i + 2] for i in range(len(piece) - 1))
-            pieces.append(Piece(piece, grams, True, False))
-        else:
-            pieces.append(Piece(piece, (), False, bool(LETTERS_RE.match(piece))))
+    pieces = tuple(_piece(p) for p in PIECE_RE.findall(text))
     if not pieces:
         return None
     word = text if len(text) >= 3 and words(text) == [text] and CJK_RUN_RE.fullmatch(text) else ""
-    return Alternative(text, tuple(pieces), word)
+    return Alternative(text, pieces, word)
+
+
+def _sub_words(word: str) -> Alternative | None:
+    """A long word as all of its shorter dictionary words (城市桥梁 → 城市 + 桥梁), so a document
+    that writes them apart still matches; None when they do not cover the word."""
+    if len(word) < 4 or not CJK_RUN_RE.fullmatch(word):
+        return None
+    subs = [w for w in segmenter().cut_for_search(word) if 2 <= len(w) < len(word)]
+    covered = set()
+    for sub in subs:
+        start = word.find(sub)
+        covered.update(range(start, start + len(sub)))
+    if len(covered) < len(word) or not subs:
+        return None
+    outer = [s for s in subs if not any(s != o and s in o for o in subs)]
+    return Alternative(word, tuple(_piece(s) for s in dict.fromkeys(outer)))
+
+
+def query_words(chunk: str) -> tuple[list[str], list[str]]:
+    """(required words, dropped function words) of one chunk, segmented like the index."""
+    kept: list[str] = []
+    dropped: list[str] = []
+    singles = ""
+    for word in words(chunk):
+        if word in STOP_WORDS:
+            dropped.append(word)
+            if singles:
+                kept.append(singles)
+                singles = ""
+            continue
+        if len(word) == 1 and CJK_RUN_RE.fullmatch(word):
+            singles += word
+            continue
+        if singles:
+            kept.append(singles)
+            singles = ""
+        kept.append(word)
+    if singles:
+        kept.append(singles)
+    if not kept:  # a query of function words only: they are all there is to look for
+        return dropped, []
+    return kept, dropped
+
+
+def _identifier_term(tokens: list[str]) -> list[Alternative]:
+    return [Alternative(t, (Piece(t, (), False, False, True),)) for t in tokens]
+
+
+def _take_identifiers(norm: str) -> tuple[list[list[Alternative]], list[str], str]:
+    """文号 (any bracket form) and 索引号-like codes out of the query, as identifier terms."""
+    terms, tokens = [], []
+
+    def doc_number(match: re.Match) -> str:
+        prefix, year, serial = match.groups()
+        prefix = prefix[-DOC_NUMBER_PREFIX_MAX:]
+        # The typed 机关代字 and its tails of two or more characters: 政 stays 政, 迎政办 may be
+        # written 政办 in another document's text.
+        tails = [prefix[i:] for i in range(max(len(prefix) - 1, 1))] or [prefix]
+        alts = [doc_number_token(t, year, serial) for t in tails]
+        terms.append(_identifier_term(alts))
+        tokens.extend(alts)
+        return " "
+
+    rest = DOC_NUMBER_RE.sub(doc_number, norm)
+    chunks = []
+    for chunk in rest.split():
+        if IDENTIFIER_RE.match(chunk):
+            terms.append(_identifier_term([chunk]))
+            tokens.append(chunk)
+        else:
+            chunks.append(chunk)
+    return terms, tokens, " ".join(chunks)
 
 
 def parse_query(text: str, synonyms: dict[str, list[str]] | None = None) -> ParsedQuery:
-    """Split the query on white space into terms; each term brings its synonyms as alternatives."""
+    """The query as required terms, each with its alternatives, and the phrases that boost."""
     norm = normalize(text or "")[:200]
     synonyms = synonyms or {}
-    parsed = ParsedQuery(norm)
-    chunks = list(dict.fromkeys(norm.split()))
-    if len(chunks) > 1 and norm.strip() in synonyms:
-        chunks = [norm.strip()]
-    for chunk in chunks[:MAX_QUERY_TERMS]:
-        alts = []
-        for candidate in [chunk, *synonyms.get(chunk, [])]:
+    parsed = ParsedQuery(norm, key=title_key(norm))
+    id_terms, parsed.identifiers, rest = _take_identifiers(norm)
+    parsed.terms.extend(id_terms)
+    chunks = list(dict.fromkeys(rest.split()))
+    if len(chunks) > 1 and rest.strip() in synonyms:
+        chunks = [rest.strip()]
+
+    def term_for(word: str) -> list[Alternative]:
+        alts: list[Alternative] = []
+        for candidate in [word, *synonyms.get(word, [])]:
             alt = _alternative(normalize(candidate))
             if alt is not None and alt not in alts:
                 alts.append(alt)
-        if alts:
-            parsed.terms.append(alts)
+        sub = _sub_words(word)
+        if sub is not None and sub not in alts:
+            alts.append(sub)
+        return alts
+
+    for chunk in chunks:
+        if len(parsed.terms) >= MAX_QUERY_TERMS:
+            break
+        if chunk in synonyms:  # a phrase the admins gave synonyms for stays one term
+            found, dropped = [chunk], []
+        else:
+            found, dropped = query_words(chunk)
+        parsed.dropped.extend(dropped)
+        first = len(parsed.terms)
+        for word in found[: MAX_QUERY_TERMS - first]:
+            alts = term_for(word)
+            if alts:
+                parsed.terms.append(alts)
+        implied = tuple(range(first, len(parsed.terms)))
+        if len(implied) > 1 and CJK_RUN_RE.fullmatch(chunk):
+            phrase = _alternative(chunk)
+            if phrase is not None:
+                parsed.boosts.append(Boost(Alternative(chunk, phrase.pieces), implied))
     return parsed
 
 

@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from gongkai.core.models import Organisation, Site
 
-from . import service
+from . import service, tokenize
 from .backends.base import SearchQuery
 
 MAX_QUERY_CHARS = 100
@@ -69,6 +70,13 @@ def _page_links(page: int, pages: int) -> list[int]:
     return list(range(first, last + 1))
 
 
+def _foi_url() -> str:
+    try:
+        return reverse("foi:apply")
+    except NoReverseMatch:
+        return ""
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     site, children, site_ids, chosen = _scope(request)
     q = (request.GET.get("q") or "").strip()[:MAX_QUERY_CHARS]
@@ -83,8 +91,19 @@ def search_page(request: HttpRequest) -> HttpResponse:
             filters=filters,
             sort=sort or ("relevance" if q else "date"),
             page=page,
+            autocorrect=not request.GET.get("exact"),
         )
         results = service.search(query)
+        parsed = results.parsed
+        if (
+            parsed is not None
+            and parsed.only_identifiers
+            and results.strict_total == 1
+            and results.hits
+            and parsed.identifiers[0]
+            == tokenize.normalize(results.hits[0].extra.get("index_number") or "")
+        ):
+            return redirect(results.hits[0].url)  # a pasted 索引号 opens its record
     params = {"q": q, "sort": sort, "site": chosen.slug if chosen else "", **filters}
     params = {k: v for k, v in params.items() if v not in ("", None)}
 
@@ -131,7 +150,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
             suggestion_link=(
                 "?" + urlencode({"q": results.suggestion}) if results.suggestion else ""
             ),
+            original_link="?" + urlencode({"q": q, "exact": 1}) if results.corrected else "",
+            partial_from=next((i for i, h in enumerate(results.hits) if h.partial), None),
         )
+        if not results.hits and q:
+            context.update(
+                nearest_items=service.nearest_catalogue_items(q, site_ids),
+                typed_suggestions=service.suggest(q[:4], site_ids, 5),
+                foi_url=_foi_url(),
+            )
     response = render(request, "search/results.html", context)
     patch_cache_control(response, private=True, max_age=0)
     return response

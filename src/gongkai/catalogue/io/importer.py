@@ -413,9 +413,11 @@ class CatalogueImporter:
             if not dry_run:
                 CatalogueChange.objects.bulk_create(changes, batch_size=500)
                 if changes:
+                    from ..indexing import index_site_on_commit
                     from ..services import touch_public_pages
 
                     touch_public_pages(self.site)
+                    index_site_on_commit(self.site)
                 record_event(
                     AuditEventType.IMPORTED,
                     actor=self.actor,

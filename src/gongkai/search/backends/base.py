@@ -16,6 +16,15 @@ FILTER_KEYS = ("organisation", "domain", "catalogue_item", "kind", "year", "vali
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 2000  # deep pages cost a full scan and nobody reads them
 FEW_HITS = 3  # below this many results a "did you mean" is looked for
+EXACT_TITLE_LIMIT = 5  # documents whose title equals the query, put first
+# Reference entries (the catalogue's items, organisations, guide pages, gazette issues) describe
+# where information is; their bm25 is multiplied by this so the information itself comes first.
+REFERENCE_KINDS = frozenset({"catalogue", "organisation", "guide_page", "gazette_issue"})
+REFERENCE_PRIOR = 0.7
+
+
+def prior(kind: str) -> float:
+    return REFERENCE_PRIOR if kind in REFERENCE_KINDS else 1.0
 
 
 @dataclass
@@ -62,6 +71,7 @@ class SearchQuery:
     page_size: int = 20
     facets: bool = True
     synonyms: dict[str, list[str]] | None = None
+    autocorrect: bool = True  # nothing found as typed: show the results of the did-you-mean
 
     def __post_init__(self) -> None:
         if self.sort not in SORTS:
@@ -95,6 +105,7 @@ class SearchHit:
     kind: str
     organisation_name: str
     extra: dict = field(default_factory=dict)
+    partial: bool = False  # found by the relaxed query: not every word is in it
 
 
 @dataclass
@@ -111,6 +122,10 @@ class SearchResults:
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
     suggestion: str = ""
     query: SearchQuery | None = None
+    relaxed: bool = False  # some hits do not contain every word (以下结果未包含全部检索词)
+    strict_total: int = 0  # how many contain every word
+    corrected: str = ""  # nothing matched as typed: these are the results for this correction
+    parsed: tokenize.ParsedQuery | None = None
 
     @property
     def pages(self) -> int:
@@ -133,6 +148,7 @@ class StoredDoc:
     published_at: datetime | None
     score: float
     extra: dict = field(default_factory=dict)
+    partial: bool = False
 
 
 class SearchBackend(ABC):
@@ -157,18 +173,76 @@ class SearchBackend(ABC):
     def count(self, site_ids: list[int] | None = None) -> int: ...
 
     @abstractmethod
-    def _search(self, parsed: tokenize.ParsedQuery, query: SearchQuery):
-        """(total, [StoredDoc], facets) for a parsed query."""
+    def _search(
+        self, parsed: tokenize.ParsedQuery, query: SearchQuery, *, relaxed=False, offset=0, limit=20
+    ):
+        """(total, [StoredDoc], facets): bm25 order (or date order), rows offset..offset+limit."""
+
+    @abstractmethod
+    def _exact_title(self, parsed: tokenize.ParsedQuery, query: SearchQuery) -> list[StoredDoc]:
+        """Up to EXACT_TITLE_LIMIT documents whose title_key equals the query's, newest first."""
 
     @abstractmethod
     def _titles(self, parsed: tokenize.ParsedQuery, site_ids, limit: int, title_only: bool):
         """[(title, url)] best first — for suggestions and 'did you mean'."""
 
+    def _ranked(self, parsed, query, relaxed=False, leading=()):
+        """One page in the documented order: `leading` documents first (exact titles, or the strict
+        hits ahead of the relaxed ones), then the engine's order without them. Offsets past the
+        leading documents are shifted by their number; a leading document that the engine ranks
+        below the page is not counted twice."""
+        leading = list(leading)
+        n, size, offset = len(leading), query.page_size, query.offset
+        head = leading[offset : offset + size]
+        start = max(offset - n, 0)
+        total, docs, facets = self._search(
+            parsed, query, relaxed=relaxed, offset=start, limit=size - len(head) + n
+        )
+        seen = {d.doc_id for d in leading}
+        rest = [d for d in docs if d.doc_id not in seen][: size - len(head)]
+        return total, head + rest, facets
+
+    def _outcome(self, parsed, query):
+        """Strict results, exact titles first; fewer than RELAX_BELOW adds the relaxed ones."""
+        exact = self._exact_title(parsed, query) if query.sort == "relevance" else []
+        total, docs, facets = self._ranked(parsed, query, leading=exact)
+        strict_total, relaxed = total, False
+        if total < tokenize.RELAX_BELOW and parsed.can_relax and query.sort == "relevance":
+            if query.offset == 0 and len(docs) >= total:
+                leading = docs  # the whole strict result is on this page already
+            else:
+                leading = self._ranked(
+                    parsed, SearchQuery(**{**vars(query), "page": 1}), leading=exact
+                )[1]
+            r_total, r_docs, r_facets = self._ranked(parsed, query, relaxed=True, leading=leading)
+            if r_total > total:
+                strict_ids = {d.doc_id for d in leading}
+                for doc in r_docs:
+                    doc.partial = doc.doc_id not in strict_ids
+                total, docs, facets, relaxed = r_total, r_docs, r_facets, True
+        return total, docs, facets, strict_total, relaxed
+
     def search(self, query: SearchQuery) -> SearchResults:
+        """The query semantics of search.tokenize, in the order its module comment documents."""
         parsed = tokenize.parse_query(query.text, query.synonyms)
         if query.text.strip() and not parsed:
             return SearchResults(0, [], {}, "", query)
-        total, docs, facets = self._search(parsed, query)
+        if not parsed:
+            total, docs, facets = self._search(
+                parsed, query, offset=query.offset, limit=query.page_size
+            )
+            strict_total, relaxed = total, False
+        else:
+            total, docs, facets, strict_total, relaxed = self._outcome(parsed, query)
+        suggestion = corrected = ""
+        if parsed and strict_total < FEW_HITS:
+            suggestion = self.did_you_mean(parsed, query.site_ids)
+        if suggestion and strict_total == 0 and query.autocorrect:
+            fixed = tokenize.parse_query(suggestion, query.synonyms)
+            outcome = self._outcome(fixed, query)
+            if outcome[3] > 0:  # the correction matches every word: show its results instead
+                parsed, corrected = fixed, suggestion
+                total, docs, facets, strict_total, relaxed = outcome
         terms = parsed.highlight_terms
         hits = []
         for doc in docs:
@@ -185,12 +259,20 @@ class SearchBackend(ABC):
                     kind=doc.kind,
                     organisation_name=doc.organisation_name,
                     extra=doc.extra,
+                    partial=doc.partial,
                 )
             )
-        suggestion = ""
-        if parsed and total < FEW_HITS:
-            suggestion = self.did_you_mean(parsed, query.site_ids)
-        return SearchResults(total, hits, facets, suggestion, query)
+        return SearchResults(
+            total,
+            hits,
+            facets,
+            suggestion,
+            query,
+            relaxed=relaxed,
+            strict_total=strict_total,
+            corrected=corrected,
+            parsed=parsed,
+        )
 
     def suggest(self, prefix: str, site_ids: list[int] | None = None, limit: int = 8):
         """Titles for what is being typed: characters, pinyin or initials. [{title, url}]."""
@@ -202,16 +284,13 @@ class SearchBackend(ABC):
 
     def did_you_mean(self, parsed: tokenize.ParsedQuery, site_ids) -> str:
         """A near miss: a term written with the wrong character of the same sound (政务公楷)."""
-        changed, out = False, []
+        corrected = parsed.text
         for term in parsed.terms:
             text = term[0].text
             replacement = self._homophone(text, site_ids) if term[0].pieces[0].is_cjk else ""
             if replacement and replacement != text:
-                changed = True
-                out.append(replacement)
-            else:
-                out.append(text)
-        return " ".join(out) if changed else ""
+                corrected = corrected.replace(text, replacement, 1)
+        return corrected.strip() if corrected != parsed.text else ""
 
     def _homophone(self, text: str, site_ids) -> str:
         if not tokenize.CJK_RUN_RE.fullmatch(text) or len(text) < 2:

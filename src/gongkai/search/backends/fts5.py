@@ -14,6 +14,7 @@ Works on Django's connection (SQLite only) or on a plain sqlite3 connection (the
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -22,18 +23,27 @@ from datetime import UTC, datetime
 from django.core.exceptions import ImproperlyConfigured
 
 from .. import tokenize
-from .base import FacetCount, SearchBackend, SearchDocument, SearchQuery, StoredDoc
+from .base import (
+    EXACT_TITLE_LIMIT,
+    FacetCount,
+    SearchBackend,
+    SearchDocument,
+    SearchQuery,
+    StoredDoc,
+    prior,
+)
 
 ENTRY = "search_searchentry"
 FTS = "search_fts"
 TOKENIZE = "unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
-FTS_DDL = f'CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, pinyin, tokenize="{TOKENIZE}")'
+FTS_DDL = f'CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, pinyin, ident, prior UNINDEXED, tokenize="{TOKENIZE}")'
 # The same table Django creates for models.SearchEntry, for a database outside Django (bench).
 ENTRY_DDL = f"""CREATE TABLE IF NOT EXISTS {ENTRY} (
     id integer NOT NULL PRIMARY KEY AUTOINCREMENT,
     doc_id varchar(100) NOT NULL UNIQUE,
     site_id integer NOT NULL,
     title text NOT NULL,
+    title_key varchar(200) NOT NULL,
     body text NOT NULL,
     url varchar(500) NOT NULL,
     kind varchar(40) NOT NULL,
@@ -49,9 +59,10 @@ ENTRY_DDL = f"""CREATE TABLE IF NOT EXISTS {ENTRY} (
 ENTRY_INDEXES = [
     f"CREATE INDEX IF NOT EXISTS search_searchentry_site_id ON {ENTRY} (site_id)",
     f"CREATE INDEX IF NOT EXISTS search_site_date ON {ENTRY} (site_id, published_at)",
+    f"CREATE INDEX IF NOT EXISTS search_searchentry_title_key ON {ENTRY} (title_key)",
 ]
-WEIGHTS = (10.0, 1.0, 4.0)  # title, body, pinyin
-BM25 = f"bm25({FTS}, {', '.join(str(w) for w in WEIGHTS)})"
+WEIGHTS = (10.0, 1.0, 4.0, 10.0)  # title, body, pinyin, ident
+BM25 = f"bm25({FTS}, {', '.join(str(w) for w in WEIGHTS)}) * {FTS}.prior"
 BATCH = 500
 FILTER_COLUMNS = {
     "organisation": "organisation_id",
@@ -65,6 +76,7 @@ ENTRY_COLUMNS = (
     "doc_id",
     "site_id",
     "title",
+    "title_key",
     "body",
     "url",
     "kind",
@@ -93,6 +105,8 @@ def _quote(token: str) -> str:
 
 
 def _piece_expr(piece: tokenize.Piece, columns: str, prefix_last: bool) -> str:
+    if piece.identifier:
+        return f"{{title body ident}} : {_quote(piece.text)}"
     if piece.is_cjk:
         if piece.grams:
             return f"{columns} : {_quote(' '.join(piece.grams))}"
@@ -103,18 +117,44 @@ def _piece_expr(piece: tokenize.Piece, columns: str, prefix_last: bool) -> str:
     return exact
 
 
-def match_expression(parsed: tokenize.ParsedQuery, columns: str = "{title body}", prefix=False):
-    """FTS5 query text: terms ANDed, a term's alternatives ORed, CJK runs as bigram phrases."""
-    terms = []
-    for term in parsed.terms:
-        alts = []
-        for alt in term:
-            expr = " AND ".join(_piece_expr(p, columns, prefix) for p in alt.pieces)
-            if alt.word:
-                expr = f"({expr}) OR {columns} : {_quote(alt.word)}"
-            alts.append(f"({expr})")
-        terms.append("(" + " OR ".join(alts) + ")")
-    return " AND ".join(terms)
+def _alternative_expr(alt: tokenize.Alternative, columns: str, prefix: bool) -> str:
+    expr = " AND ".join(_piece_expr(p, columns, prefix) for p in alt.pieces)
+    if alt.word:
+        expr = f"({expr}) OR {columns} : {_quote(alt.word)}"
+    return f"({expr})"
+
+
+def _term_expr(term: list[tokenize.Alternative], columns: str, prefix: bool) -> str:
+    return "(" + " OR ".join(_alternative_expr(a, columns, prefix) for a in term) + ")"
+
+
+def match_expression(
+    parsed: tokenize.ParsedQuery, columns: str = "{title body}", prefix=False, relaxed=False
+) -> str:
+    """FTS5 query text for tokenize's semantics: terms ANDed (or, relaxed, any `min_should` of
+    them, written out as the OR of those combinations), a term's alternatives ORed, CJK runs as
+    bigram phrases. A boost phrase is ORed beside the terms it implies: it adds no match, but
+    bm25 counts its occurrences, which is the adjacency boost."""
+    terms = [_term_expr(t, columns, prefix) for t in parsed.terms]
+    boosts = (
+        {}
+        if prefix
+        else {b.implies: _alternative_expr(b.phrase, columns, False) for b in parsed.boosts}
+    )
+    if relaxed and parsed.can_relax:
+        need = parsed.min_should
+        groups = [
+            "(" + " AND ".join(terms[i] for i in combo) + ")"
+            for combo in itertools.combinations(range(len(terms)), need)
+        ]
+        groups += [phrase for implied, phrase in boosts.items() if len(implied) >= need]
+        return " OR ".join(groups)
+    parts, used = [], set()
+    for implied, phrase in boosts.items():
+        parts.append("((" + " AND ".join(terms[i] for i in implied) + f") OR {phrase})")
+        used.update(implied)
+    parts.extend(t for i, t in enumerate(terms) if i not in used)
+    return " AND ".join(parts)
 
 
 def _dt_to_db(value: datetime | None) -> str | None:
@@ -176,6 +216,7 @@ class Fts5Backend(SearchBackend):
             doc.doc_id,
             doc.site_id,
             doc.title,
+            tokenize.title_key(doc.title),
             doc.body or "",
             doc.url or "",
             doc.kind or "",
@@ -192,6 +233,8 @@ class Fts5Backend(SearchBackend):
             tokenize.text_tokens(doc.title),
             tokenize.text_tokens(doc.body),
             tokenize.pinyin_tokens(doc.title),
+            tokenize.identifier_tokens(tokenize.document_identifiers(doc.extra)),
+            prior(doc.kind or ""),
         )
         return entry, tokens
 
@@ -212,7 +255,8 @@ class Fts5Backend(SearchBackend):
             if fresh is not None:
                 fresh.add(row_id)
             conn.execute(
-                f"INSERT INTO {FTS} (rowid, title, body, pinyin) VALUES (?, ?, ?, ?)",
+                f"INSERT INTO {FTS} (rowid, title, body, pinyin, ident, prior) "
+                f"VALUES (?, ?, ?, ?, ?, ?)",
                 (row_id, *tokens),
             )
 
@@ -290,13 +334,35 @@ class Fts5Backend(SearchBackend):
                 params.extend(values)
         return " AND ".join(clauses), params
 
-    def _search(self, parsed: tokenize.ParsedQuery, query: SearchQuery):
+    def _stored_rows(self, inner: str, params: list) -> list[StoredDoc]:
+        rows = self._rows(
+            f"SELECT e.doc_id, e.title, e.url, e.body, e.kind, e.organisation_name, "
+            f"e.published_at, e.extra, s.score FROM ({inner}) s JOIN {ENTRY} e ON e.id = s.rid "
+            f"ORDER BY s.score, e.published_at DESC, e.id DESC",
+            params,
+        )
+        return [
+            StoredDoc(
+                doc_id=r[0],
+                title=r[1],
+                url=r[2],
+                body=r[3],
+                kind=r[4],
+                organisation_name=r[5],
+                published_at=_dt_from_db(r[6]),
+                score=-float(r[8]),
+                extra=json.loads(r[7] or "{}"),
+            )
+            for r in rows
+        ]
+
+    def _search(self, parsed, query, *, relaxed=False, offset=0, limit=20):
         where, params = self._where(query)
         filtered = where != "1"
         if parsed:
             # Rank inside FTS5 first and fetch the stored columns for one page only: sorting
             # thousands of joined rows with their bodies is what makes a naive query slow.
-            match = [match_expression(parsed)]
+            match = [match_expression(parsed, relaxed=relaxed)]
             if query.sort == "date":
                 inner = (
                     f"SELECT e.id AS rid, 0.0 AS score FROM {ENTRY} e WHERE e.id IN "
@@ -325,26 +391,7 @@ class Fts5Backend(SearchBackend):
         inner_params = (
             [*match, *params] if (query.sort == "date" or filtered or not parsed) else match
         )
-        rows = self._rows(
-            f"SELECT e.doc_id, e.title, e.url, e.body, e.kind, e.organisation_name, "
-            f"e.published_at, e.extra, s.score FROM ({inner}) s JOIN {ENTRY} e ON e.id = s.rid "
-            f"ORDER BY s.score, e.published_at DESC, e.id DESC",
-            [*inner_params, query.page_size, query.offset],
-        )
-        docs = [
-            StoredDoc(
-                doc_id=r[0],
-                title=r[1],
-                url=r[2],
-                body=r[3],
-                kind=r[4],
-                organisation_name=r[5],
-                published_at=_dt_from_db(r[6]),
-                score=-float(r[8]),
-                extra=json.loads(r[7] or "{}"),
-            )
-            for r in rows
-        ]
+        docs = self._stored_rows(inner, [*inner_params, limit, offset])
         if query.facets:
             groups = self._rows(
                 f"SELECT e.kind, e.organisation_id, e.organisation_name, e.year, count(*) "
@@ -360,6 +407,16 @@ class Fts5Backend(SearchBackend):
             total = self._rows(f"SELECT count(*) FROM {ENTRY} e WHERE {matched}", count_params)
             total, facets = total[0][0], {}
         return total, docs, facets
+
+    def _exact_title(self, parsed, query):
+        if not parsed.key:
+            return []
+        where, params = self._where(query)
+        inner = (
+            f"SELECT e.id AS rid, 0.0 AS score FROM {ENTRY} e WHERE e.title_key = ? AND {where} "
+            f"ORDER BY e.published_at DESC, e.id DESC LIMIT ?"
+        )
+        return self._stored_rows(inner, [parsed.key, *params, EXACT_TITLE_LIMIT])
 
     def _titles(self, parsed, site_ids, limit, title_only):
         where, params = self._where(SearchQuery(site_ids=site_ids))

@@ -24,11 +24,20 @@ from pathlib import Path
 import tantivy
 
 from .. import tokenize
-from .base import FacetCount, SearchBackend, SearchDocument, SearchQuery, StoredDoc
+from .base import (
+    EXACT_TITLE_LIMIT,
+    REFERENCE_KINDS,
+    REFERENCE_PRIOR,
+    FacetCount,
+    SearchBackend,
+    SearchDocument,
+    SearchQuery,
+    StoredDoc,
+)
 
-SCHEMA_VERSION = "v1"
+SCHEMA_VERSION = "v2"  # v2: ident field, title_key, cut-for-search words and 文号 tokens
 ANALYZER = "gk_ws"
-WEIGHTS = {"title": 10.0, "body": 1.0, "pinyin": 4.0}
+WEIGHTS = {"title": 10.0, "body": 1.0, "pinyin": 4.0, "ident": 10.0}
 INT_FILTERS = {
     "organisation": "organisation_id",
     "domain": "domain_id",
@@ -56,8 +65,9 @@ def default_path() -> Path:
 def build_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     sb.add_text_field("doc_id", stored=True, tokenizer_name="raw")
-    for name in ("title", "body", "pinyin"):
+    for name in ("title", "body", "pinyin", "ident"):
         sb.add_text_field(name, tokenizer_name=ANALYZER)
+    sb.add_text_field("title_key", tokenizer_name="raw")
     for name in ("site_id", *INT_FILTERS.values()):
         sb.add_integer_field(name, indexed=True, fast=True)
     for name in (*TEXT_FILTERS.values(), "organisation"):
@@ -119,6 +129,8 @@ class TantivyBackend(SearchBackend):
             "title": tokenize.text_tokens(doc.title),
             "body": tokenize.text_tokens(doc.body),
             "pinyin": tokenize.pinyin_tokens(doc.title),
+            "ident": tokenize.identifier_tokens(tokenize.document_identifiers(doc.extra)),
+            "title_key": tokenize.title_key(doc.title),
             "site_id": int(doc.site_id),
             "organisation_id": NONE if doc.organisation_id is None else int(doc.organisation_id),
             "domain_id": NONE if doc.domain_id is None else int(doc.domain_id),
@@ -211,16 +223,18 @@ class TantivyBackend(SearchBackend):
 
     def _field_query(self, field: str, piece: tokenize.Piece, prefix: bool) -> tantivy.Query:
         Q = tantivy.Query
+        if piece.identifier or (not piece.is_cjk and not prefix):
+            return Q.term_query(self.schema, field, piece.text)
         if piece.is_cjk and len(piece.grams) > 1:
             return Q.phrase_query(self.schema, field, list(piece.grams))
         if piece.is_cjk and piece.grams:
             return Q.term_query(self.schema, field, piece.grams[0])
-        if piece.is_cjk or prefix:
-            return Q.regex_query(self.schema, field, _regex_escape(piece.text) + ".*")
-        return Q.term_query(self.schema, field, piece.text)
+        return Q.regex_query(self.schema, field, _regex_escape(piece.text) + ".*")
 
     def _piece_query(self, piece, fields, prefix) -> tantivy.Query:
         should = tantivy.Occur.Should
+        if piece.identifier:
+            fields = (*fields, "ident")
         parts = [
             (should, tantivy.Query.boost_query(self._field_query(f, piece, prefix), WEIGHTS[f]))
             for f in fields
@@ -230,21 +244,44 @@ class TantivyBackend(SearchBackend):
             parts.append((should, tantivy.Query.boost_query(pinyin, WEIGHTS["pinyin"])))
         return tantivy.Query.boolean_query(parts)
 
-    def _text_query(self, parsed: tokenize.ParsedQuery, fields, prefix=False) -> tantivy.Query:
+    def _alternative_query(self, alt, fields, prefix) -> tantivy.Query:
         Q, must, should = tantivy.Query, tantivy.Occur.Must, tantivy.Occur.Should
-        terms = []
-        for term in parsed.terms:
-            alts = []
-            for alt in term:
-                query = Q.boolean_query(
-                    [(must, self._piece_query(p, fields, prefix)) for p in alt.pieces]
-                )
-                if alt.word:
-                    words = [(should, Q.term_query(self.schema, f, alt.word)) for f in fields]
-                    query = Q.boolean_query([(should, query), *words])
-                alts.append((should, query))
-            terms.append((must, Q.boolean_query(alts)))
-        return Q.boolean_query(terms)
+        query = Q.boolean_query([(must, self._piece_query(p, fields, prefix)) for p in alt.pieces])
+        if alt.word:
+            words = [(should, Q.term_query(self.schema, f, alt.word)) for f in fields]
+            query = Q.boolean_query([(should, query), *words])
+        return query
+
+    def _text_query(self, parsed: tokenize.ParsedQuery, fields, prefix=False, relaxed=False):
+        """tokenize's semantics: every term Must (relaxed: at least min_should of them); the
+        boost phrases are Should clauses beside them, scoring adjacency without adding matches."""
+        Q, must, should = tantivy.Query, tantivy.Occur.Must, tantivy.Occur.Should
+        terms = [
+            Q.boolean_query([(should, self._alternative_query(a, fields, prefix)) for a in term])
+            for term in parsed.terms
+        ]
+        if relaxed and parsed.can_relax:
+            clauses = [(must, Q.boolean_query([(should, t) for t in terms], parsed.min_should))]
+        else:
+            clauses = [(must, t) for t in terms]
+        if not prefix:
+            clauses += [
+                (should, self._alternative_query(b.phrase, fields, False)) for b in parsed.boosts
+            ]
+        return Q.boolean_query(clauses)
+
+    def _with_prior(self, text: tantivy.Query) -> tantivy.Query:
+        """bm25 × prior(kind), as FTS5 computes it: reference entries score REFERENCE_PRIOR of
+        what they would. Two branches that exclude each other; the reference one is small."""
+        Q, occur = tantivy.Query, tantivy.Occur
+        reference = Q.term_set_query(self.schema, "kind", sorted(REFERENCE_KINDS))
+        information = Q.boolean_query([(occur.Must, text), (occur.MustNot, reference)])
+        entries = Q.boolean_query(
+            [(occur.Must, text), (occur.Must, Q.const_score_query(reference, 0.0))]
+        )
+        return Q.boolean_query(
+            [(occur.Should, information), (occur.Should, Q.boost_query(entries, REFERENCE_PRIOR))]
+        )
 
     def _filters(self, query: SearchQuery) -> list[tuple]:
         Q, must = tantivy.Query, tantivy.Occur.Must
@@ -262,24 +299,44 @@ class TantivyBackend(SearchBackend):
                 out.append((must, Q.term_set_query(self.schema, field, [str(v) for v in values])))
         return out
 
-    def _full_query(self, parsed, query: SearchQuery, fields=("title", "body"), prefix=False):
-        text = self._text_query(parsed, fields, prefix) if parsed else tantivy.Query.all_query()
+    def _full_query(
+        self, parsed, query: SearchQuery, fields=("title", "body"), prefix=False, relaxed=False
+    ):
+        if parsed:
+            text = self._with_prior(self._text_query(parsed, fields, prefix, relaxed))
+        else:
+            text = tantivy.Query.all_query()
         filters = self._filters(query)
         if not filters:
             return text
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), *filters])
 
-    def _search(self, parsed: tokenize.ParsedQuery, query: SearchQuery):
+    def _search(self, parsed, query, *, relaxed=False, offset=0, limit=20):
         searcher = self.index_obj.searcher()
-        full = self._full_query(parsed, query)
-        kwargs = {"limit": query.page_size, "count": True, "offset": query.offset}
+        full = self._full_query(parsed, query, relaxed=relaxed)
+        kwargs = {"limit": max(limit, 1), "count": True, "offset": offset}
         by_date = query.sort == "date" or not parsed
         if by_date:
             kwargs.update(order_by_field="published_at", order=tantivy.Order.Desc)
         result = searcher.search(full, **kwargs)
         docs = [self._stored(searcher, addr, 0.0 if by_date else key) for key, addr in result.hits]
+        if not by_date:  # equal scores: the newer first, as FTS5 orders them
+            docs.sort(
+                key=lambda d: (-d.score, -(d.published_at.timestamp() if d.published_at else 0))
+            )
         facets = self._facets(searcher, full) if query.facets else {}
-        return result.count, docs, facets
+        return result.count, docs[:limit], facets
+
+    def _exact_title(self, parsed, query):
+        if not parsed.key:
+            return []
+        searcher = self.index_obj.searcher()
+        exact = tantivy.Query.term_query(self.schema, "title_key", parsed.key)
+        full = tantivy.Query.boolean_query([(tantivy.Occur.Must, exact), *self._filters(query)])
+        result = searcher.search(
+            full, limit=EXACT_TITLE_LIMIT, order_by_field="published_at", order=tantivy.Order.Desc
+        )
+        return [self._stored(searcher, addr, 0.0) for _, addr in result.hits]
 
     @staticmethod
     def _stored(searcher, addr, score) -> StoredDoc:

@@ -100,8 +100,12 @@ class Command(BaseCommand):
             text=options["text"], site_ids=site_ids, sort=options["sort"], page_size=limit
         )
         results = service.search(query, backend.name)
+        if results.corrected:
+            self.stdout.write(f"没有完全匹配的结果，以下是“{results.corrected}”的结果。")
         self.stdout.write(f"{backend.name}：共 {results.total} 条")
         for hit in results.hits:
+            if hit.partial and not any(h.partial for h in results.hits[: results.hits.index(hit)]):
+                self.stdout.write("  —— 以下结果未包含全部检索词 ——")
             date = hit.published_at.date().isoformat() if hit.published_at else "-"
             self.stdout.write(f"  {hit.score:8.3f}  {date}  {hit.title}  {hit.url}")
         if results.suggestion:
