@@ -321,7 +321,10 @@ def reindex(
     source_iterables: dict[str, Iterable[list[SearchDocument]]] | None = None,
 ) -> int:
     """Rebuild the whole index from the registered sources (or the given iterables) in one
-    commit: until it finishes, searches see the old index; on error nothing changes."""
+    commit: until it finishes, searches see the old index; on error nothing changes.
+
+    With `names` naming only some sources, their documents are indexed again over the existing
+    index (the other sources' documents stay)."""
     from tqdm import tqdm
 
     ensure_dictionary()
@@ -343,8 +346,12 @@ def reindex(
                 bar.update(len(batch))
                 yield batch
 
+    partial = names is not None and set(names) != set(_sources)
     try:
-        return get_backend(backend).replace_all(all_batches())
+        engine = get_backend(backend)
+        if partial:
+            return sum(engine.index(batch) for batch in all_batches())
+        return engine.replace_all(all_batches())
     finally:
         bar.close()
 

@@ -20,7 +20,7 @@ EXACT_TITLE_LIMIT = 5  # documents whose title equals the query, put first
 # Reference entries (the catalogue's items, organisations, guide pages, gazette issues) describe
 # where information is; their bm25 is multiplied by this so the information itself comes first.
 REFERENCE_KINDS = frozenset({"catalogue", "organisation", "guide_page", "gazette_issue"})
-REFERENCE_PRIOR = 0.7
+REFERENCE_PRIOR = 0.5
 
 
 def prior(kind: str) -> float:
