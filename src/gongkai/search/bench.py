@@ -8,6 +8,7 @@ sqlite3 connection) and a separate tantivy directory, so the site's own index is
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sqlite3
 import statistics
@@ -284,6 +285,33 @@ def _measure(backend, n: int, seed: int, queries: list[str]) -> dict:
     }
 
 
+@contextlib.contextmanager
+def temporary_backends(workdir=None, prefix: str = "gongkai-bench-"):
+    """Both engines on their own files in a temporary directory, removed on exit: a plain
+    SQLite file with the FTS5 schema and a tantivy directory, so the site's index is untouched.
+    Yields (sqlite3 connection, {"fts5": backend, "tantivy": backend}); used by the speed
+    benchmark and the relevance suite (search.relevance.runner)."""
+    from .backends.fts5 import Fts5Backend, create_schema
+    from .backends.tantivy_backend import TantivyBackend, forget_indexes
+
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=workdir) as tmp:
+        conn = sqlite3.connect(Path(tmp) / "bench.sqlite3", isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.isolation_level = ""  # back to implicit transactions for `with conn`
+        create_schema(conn)
+        backends = {
+            "fts5": Fts5Backend(connection=conn),
+            "tantivy": TantivyBackend(path=Path(tmp) / "tantivy"),
+        }
+        try:
+            yield conn, backends
+        finally:
+            conn.close()
+            backends["tantivy"].close()
+            forget_indexes()
+
+
 def run_search_bench(
     n: int, queries: int = 200, seed: int = 1, like_queries: int = 20, workdir=None
 ) -> dict:
@@ -291,19 +319,10 @@ def run_search_bench(
 
     like_p95_ms is a `LIKE '%词%'` COUNT over the same titles and bodies in the FTS5 file (the
     first `like_queries` one-word queries; each scans the whole table)."""
-    from .backends.fts5 import Fts5Backend, create_schema
-    from .backends.tantivy_backend import TantivyBackend, forget_indexes
-
     texts = make_queries(queries)
-    with tempfile.TemporaryDirectory(prefix="gongkai-bench-", dir=workdir) as tmp:
-        conn = sqlite3.connect(Path(tmp) / "bench.sqlite3", isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.isolation_level = ""  # back to implicit transactions for `with conn`
-        create_schema(conn)
-        fts5 = _measure(Fts5Backend(connection=conn), n, seed, texts)
-        tantivy_backend = TantivyBackend(path=Path(tmp) / "tantivy")
-        tantivy = _measure(tantivy_backend, n, seed, texts)
+    with temporary_backends(workdir) as (conn, backends):
+        fts5 = _measure(backends["fts5"], n, seed, texts)
+        tantivy = _measure(backends["tantivy"], n, seed, texts)
         like_timings = []
         for text in [t for t in texts if " " not in t][:like_queries]:
             pattern = f"%{text}%"
@@ -313,9 +332,6 @@ def run_search_bench(
                 (pattern, pattern),
             ).fetchone()
             like_timings.append((time.perf_counter() - t0) * 1000)
-        conn.close()
-        tantivy_backend.close()
-        forget_indexes()
     like_p95 = round(_percentile(like_timings, 95), 2)
     return {
         "records": n,
