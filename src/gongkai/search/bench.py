@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from gongkai.core.bench import BenchOptions, register
+
 from .backends.base import SearchDocument, SearchQuery
 
 REGIONS = ["迎江区", "瓯海区", "宜秀区", "大观区", "怀宁县", "潜山市", "太湖县", "望江县"]
@@ -340,3 +342,22 @@ def run_search_bench(
         "like_queries": len(like_timings),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+@register(
+    "search-quality",
+    "检索质量：相关性测试集在 FTS5 与 tantivy 上的 recall@3、MRR@10、nDCG@10（按查询类别）与首条一致率",
+)
+def search_quality_bench(options: BenchOptions, say) -> dict:
+    """The relevance suite (search.relevance) on both engines; figures, not a pass/fail."""
+    from .relevance import runner
+
+    results = runner.evaluate_all()
+    for line in runner.format_table(results):
+        say(line)
+    for name in ("fts5", "tantivy"):
+        failing = results[name]["failing"]
+        say(f"{name}：未达标的查询 {len(failing)} 条（recall@3 < 1）")
+        if options.progress and failing:
+            say(runner.format_failures(results[name], limit=30))
+    return results

@@ -10,6 +10,7 @@ SearchQuery.synonyms: the suite does not depend on the Synonym table or a built-
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from . import corpus
@@ -540,6 +541,21 @@ def queries() -> list[Query]:
     return list(QUERIES)
 
 
+@functools.cache
+def _plain_cut():
+    """jieba's own dictionary, without the government words the index adds (停水通知 is one
+    word there): what counts as several words typed together should not depend on that list."""
+    try:
+        import rjieba
+
+        return rjieba.Jieba().cut
+    except ImportError:  # pragma: no cover - rjieba is a dependency; jieba is the fallback
+        import jieba
+
+        plain = jieba.Tokenizer()
+        return lambda text: list(plain.cut(text))
+
+
 def is_run_together(text: str) -> bool:
     """Several words typed without a space: a CJK text that segments into two or more words."""
     from .. import tokenize
@@ -547,4 +563,5 @@ def is_run_together(text: str) -> bool:
     norm = tokenize.normalize(text).strip()
     if not norm or any(ch.isspace() for ch in norm) or not tokenize.CJK_RUN_RE.search(norm):
         return False
-    return len(tokenize.words(norm)) >= 2
+    words = [piece for word in _plain_cut()(norm) for piece in tokenize.PIECE_RE.findall(word)]
+    return len(words) >= 2

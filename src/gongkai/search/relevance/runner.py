@@ -143,6 +143,7 @@ def format_failures(result: dict, limit: int = 200) -> str:
         error = f"  错误：{f['error']}" if f["error"] else ""
         lines.append(
             f"[{f['class']}] {f['text']!r}: R@3={f['recall_at_3']} RR={f['mrr_at_10']} "
-            f"首条：{f['first']}（{f['first_grade']}）应为：{'；'.join(f['wanted'])}{error}"
+            f"首条：{f['first']}（{f['first_grade']}级）应为：{'；'.join(f['wanted'])}"
+            f"；前三缺：{'；'.join(f['missing_from_top_3'])}{error}"
         )
     return "\n".join(lines)
