@@ -36,7 +36,7 @@ def test_bench_policies_carry_identifiers():
     assert all(d.extra["document_number"] == "" for d in docs if d.kind != "policy")
 
 
-def test_bench_reports_each_class(db, tmp_path):
+def test_bench_reports_each_class(tmp_path):
     result = run_search_bench(300, queries=40, like_queries=5, workdir=tmp_path)
     for name in ("fts5", "tantivy"):
         figures = result["search"][name]

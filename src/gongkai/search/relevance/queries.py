@@ -375,6 +375,7 @@ QUERIES: list[Query] = [
             road_guide=3,
             road_ouhai_guide=2,
             road_rule_2026=2,
+            road_ouhai_permit_2026=2,
             traffic_renmin_2026=1,
         ),
         "马路 = 道路, 开挖 = 挖掘",
