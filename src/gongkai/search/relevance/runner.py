@@ -49,6 +49,11 @@ def _score_backend(name: str, backend, queries: list[Query], titles: dict[str, s
                     "first_doc_id": first,
                     "first_grade": query.judgments.get(first, 0) if first else 0,
                     "wanted": [titles[doc] for doc, grade in query.judgments.items() if grade == 3],
+                    "missing_from_top_3": [
+                        titles[doc]
+                        for doc in sorted(metrics.relevant(query.judgments))
+                        if doc not in ranking[:3]
+                    ][:5],
                     "error": error,
                 }
             )
