@@ -8,6 +8,7 @@ sqlite3 connection) and a separate tantivy directory, so the site's own index is
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sqlite3
 import statistics
@@ -16,6 +17,8 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from gongkai.core.bench import BenchOptions, register
 
 from .backends.base import SearchDocument, SearchQuery
 
@@ -222,6 +225,12 @@ def iter_corpus(n: int, seed: int = 1, sites: int = 4) -> Iterator[SearchDocumen
             year=published.year,
             validity=rng.choice(VALIDITY),
             published_at=published,
+            extra={
+                "index_number": f"BENCH{site_id:02d}-{published.year}-{i:06d}",
+                "document_number": (
+                    document_number(i, site_id, published.year) if kind == "policy" else ""
+                ),
+            },
         )
 
 
@@ -229,19 +238,78 @@ def generate_corpus(n: int, seed: int = 1) -> list[SearchDocument]:
     return list(iter_corpus(n, seed))
 
 
-def make_queries(count: int, seed: int = 2) -> list[str]:
-    """One- and two-word queries (about half each) from the corpus vocabulary."""
-    rng = random.Random(seed)
+#: The speed benchmark's query classes, as in the relevance suite (search.relevance.queries):
+#: at least half several words typed together; shares per 20 queries.
+QUERY_CLASS_SHARES = {
+    "run_together": 10,
+    "single_word": 3,
+    "spaced": 1,
+    "pinyin": 2,
+    "document_number": 2,
+    "function_words": 2,
+}
+DOC_NUMBER_PREFIXES = {1: "迎政", 2: "瓯政", 3: "宜政", 4: "观政"}
+DOC_NUMBER_FORMS = ("{p}〔{y}〕{n}号", "{p}[{y}]{n}号", "{p}（{y}）{n}号", "{p}〔{y}〕第{n}号")
+
+
+def _vocabulary() -> list[str]:
     words = TOPICS + ["通知", "公告", "实施方案", "政策解读", "停水", "工作要点", "预算", "补贴"]
     words += TOWNS + REGIONS + ["年度报告", "管理办法", "应保尽保", "隐患排查", "就近入学"]
     words += ["幼儿园", "自来水", "厨余垃圾", "一网通办", "防汛物资", "征求意见稿"]
-    out = []
+    return words
+
+
+def document_number(i: int, site_id: int, year: int) -> str:
+    """The 文号 of bench document i when it is a policy (standard 〔〕 form)."""
+    return f"{DOC_NUMBER_PREFIXES.get(site_id, '区政')}〔{year}〕{i % 97 + 1}号"
+
+
+def _pinyin(text: str, initials: bool) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    style = Style.FIRST_LETTER if initials else Style.NORMAL
+    return "".join(lazy_pinyin(text, style=style))
+
+
+def make_query_set(count: int, seed: int = 2) -> list[tuple[str, str]]:
+    """(query class, text) pairs in the relevance suite's classes: two vocabulary words run
+    together without a space (half), one word, two words with a space, pinyin or initials of a
+    topic, a 文号 of a bench policy in one of the bracket forms people type, and queries with
+    function words (关于…的通知)."""
+    rng = random.Random(seed)
+    words = _vocabulary()
+    cycle = [cls for cls, share in QUERY_CLASS_SHARES.items() for _ in range(share)]
+    out: list[tuple[str, str]] = []
     for i in range(count):
-        if i % 2:
-            out.append(" ".join(rng.sample(words, 2)))
+        if i % len(cycle) == 0:
+            rng.shuffle(cycle)
+        cls = cycle[i % len(cycle)]
+        if cls == "run_together":
+            text = "".join(rng.sample(words, 2))
+        elif cls == "single_word":
+            text = rng.choice(words)
+        elif cls == "spaced":
+            text = " ".join(rng.sample(words, 2))
+        elif cls == "pinyin":
+            text = _pinyin(rng.choice(TOPICS), initials=rng.random() < 0.5)
+        elif cls == "document_number":
+            form = rng.choice(DOC_NUMBER_FORMS)
+            n = rng.randrange(97) + 1
+            text = form.format(
+                p=rng.choice(list(DOC_NUMBER_PREFIXES.values())), y=rng.randint(2018, 2026), n=n
+            )
         else:
-            out.append(rng.choice(words))
+            topic, other = rng.sample(TOPICS, 2)
+            text = rng.choice(
+                [f"关于{topic}的通知", f"{topic}和{other}", f"关于{rng.choice(TOWNS)}停水的通知"]
+            )
+        out.append((cls, text))
     return out
+
+
+def make_queries(count: int, seed: int = 2) -> list[str]:
+    """The texts of make_query_set."""
+    return [text for _cls, text in make_query_set(count, seed)]
 
 
 def _batches(n: int, seed: int, size: int = 1000):
@@ -261,27 +329,77 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[k]
 
 
-def _measure(backend, n: int, seed: int, queries: list[str]) -> dict:
-    started = time.perf_counter()
-    indexed = backend.replace_all(_batches(n, seed))
-    index_s = time.perf_counter() - started
-    for text in queries[:10]:  # warm caches
-        backend.search(SearchQuery(text=text, facets=False, synonyms={}))
-    timings, hits = [], []
-    for text in queries:
-        t0 = time.perf_counter()
-        result = backend.search(SearchQuery(text=text, page_size=20, facets=False, synonyms={}))
-        timings.append((time.perf_counter() - t0) * 1000)
-        hits.append(result.total)
+def _figures(timings: list[float], hits: list[int]) -> dict:
     return {
         "p50_ms": round(statistics.median(timings), 2),
         "p95_ms": round(_percentile(timings, 95), 2),
-        "index_docs_per_s": round(indexed / index_s, 1),
-        "index_s": round(index_s, 1),
-        "queries": len(queries),
+        "queries": len(timings),
         "mean_total": round(statistics.mean(hits), 1),
         "zero_hit_queries": sum(1 for h in hits if h == 0),
     }
+
+
+def _measure(backend, n: int, seed: int, queries: list) -> dict:
+    """Index, then time each query (top 20 with the total count). `queries` are texts or
+    (class, text) pairs; with classes, "classes" gives the same figures per class."""
+    pairs = [q if isinstance(q, tuple) else ("", q) for q in queries]
+    started = time.perf_counter()
+    indexed = backend.replace_all(_batches(n, seed))
+    index_s = time.perf_counter() - started
+    for _cls, text in pairs[:10]:  # warm caches
+        backend.search(SearchQuery(text=text, facets=False, synonyms={}))
+    timings, hits = [], []
+    by_class: dict[str, tuple[list[float], list[int]]] = {}
+    for cls, text in pairs:
+        t0 = time.perf_counter()
+        result = backend.search(SearchQuery(text=text, page_size=20, facets=False, synonyms={}))
+        elapsed = (time.perf_counter() - t0) * 1000
+        timings.append(elapsed)
+        hits.append(result.total)
+        if cls:
+            class_timings, class_hits = by_class.setdefault(cls, ([], []))
+            class_timings.append(elapsed)
+            class_hits.append(result.total)
+    figures = _figures(timings, hits)
+    out = {
+        "p50_ms": figures["p50_ms"],
+        "p95_ms": figures["p95_ms"],
+        "index_docs_per_s": round(indexed / index_s, 1),
+        "index_s": round(index_s, 1),
+        "queries": figures["queries"],
+        "mean_total": figures["mean_total"],
+        "zero_hit_queries": figures["zero_hit_queries"],
+    }
+    if by_class:
+        out["classes"] = {cls: _figures(*values) for cls, values in by_class.items()}
+    return out
+
+
+@contextlib.contextmanager
+def temporary_backends(workdir=None, prefix: str = "gongkai-bench-"):
+    """Both engines on their own files in a temporary directory, removed on exit: a plain
+    SQLite file with the FTS5 schema and a tantivy directory, so the site's index is untouched.
+    Yields (sqlite3 connection, {"fts5": backend, "tantivy": backend}); used by the speed
+    benchmark and the relevance suite (search.relevance.runner)."""
+    from .backends.fts5 import Fts5Backend, create_schema
+    from .backends.tantivy_backend import TantivyBackend, forget_indexes
+
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=workdir) as tmp:
+        conn = sqlite3.connect(Path(tmp) / "bench.sqlite3", isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.isolation_level = ""  # back to implicit transactions for `with conn`
+        create_schema(conn)
+        backends = {
+            "fts5": Fts5Backend(connection=conn),
+            "tantivy": TantivyBackend(path=Path(tmp) / "tantivy"),
+        }
+        try:
+            yield conn, backends
+        finally:
+            conn.close()
+            backends["tantivy"].close()
+            forget_indexes()
 
 
 def run_search_bench(
@@ -289,23 +407,15 @@ def run_search_bench(
 ) -> dict:
     """Index n synthetic records into both backends and time top-20 searches with counts.
 
+    The queries come in the relevance suite's classes (make_query_set), timed per class too.
     like_p95_ms is a `LIKE '%词%'` COUNT over the same titles and bodies in the FTS5 file (the
     first `like_queries` one-word queries; each scans the whole table)."""
-    from .backends.fts5 import Fts5Backend, create_schema
-    from .backends.tantivy_backend import TantivyBackend, forget_indexes
-
-    texts = make_queries(queries)
-    with tempfile.TemporaryDirectory(prefix="gongkai-bench-", dir=workdir) as tmp:
-        conn = sqlite3.connect(Path(tmp) / "bench.sqlite3", isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.isolation_level = ""  # back to implicit transactions for `with conn`
-        create_schema(conn)
-        fts5 = _measure(Fts5Backend(connection=conn), n, seed, texts)
-        tantivy_backend = TantivyBackend(path=Path(tmp) / "tantivy")
-        tantivy = _measure(tantivy_backend, n, seed, texts)
+    query_set = make_query_set(queries)
+    with temporary_backends(workdir) as (conn, backends):
+        fts5 = _measure(backends["fts5"], n, seed, query_set)
+        tantivy = _measure(backends["tantivy"], n, seed, query_set)
         like_timings = []
-        for text in [t for t in texts if " " not in t][:like_queries]:
+        for text in [t for cls, t in query_set if cls == "single_word"][:like_queries]:
             pattern = f"%{text}%"
             t0 = time.perf_counter()
             conn.execute(
@@ -313,9 +423,6 @@ def run_search_bench(
                 (pattern, pattern),
             ).fetchone()
             like_timings.append((time.perf_counter() - t0) * 1000)
-        conn.close()
-        tantivy_backend.close()
-        forget_indexes()
     like_p95 = round(_percentile(like_timings, 95), 2)
     return {
         "records": n,
@@ -324,3 +431,22 @@ def run_search_bench(
         "like_queries": len(like_timings),
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+@register(
+    "search-quality",
+    "检索质量：相关性测试集在 FTS5 与 tantivy 上的 recall@3、MRR@10、nDCG@10（按查询类别）与首条一致率",
+)
+def search_quality_bench(options: BenchOptions, say) -> dict:
+    """The relevance suite (search.relevance) on both engines; figures, not a pass/fail."""
+    from .relevance import runner
+
+    results = runner.evaluate_all()
+    for line in runner.format_table(results):
+        say(line)
+    for name in ("fts5", "tantivy"):
+        failing = results[name]["failing"]
+        say(f"{name}：未达标的查询 {len(failing)} 条（recall@3 < 1）")
+        if options.progress and failing:
+            say(runner.format_failures(results[name], limit=30))
+    return results
