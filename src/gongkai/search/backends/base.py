@@ -186,41 +186,34 @@ class SearchBackend(ABC):
     def _titles(self, parsed: tokenize.ParsedQuery, site_ids, limit: int, title_only: bool):
         """[(title, url)] best first — for suggestions and 'did you mean'."""
 
-    def _ranked(self, parsed, query, relaxed=False, leading=()):
-        """One page in the documented order: `leading` documents first (exact titles, or the strict
-        hits ahead of the relaxed ones), then the engine's order without them. Offsets past the
-        leading documents are shifted by their number; a leading document that the engine ranks
-        below the page is not counted twice."""
-        leading = list(leading)
-        n, size, offset = len(leading), query.page_size, query.offset
-        head = leading[offset : offset + size]
-        start = max(offset - n, 0)
-        total, docs, facets = self._search(
-            parsed, query, relaxed=relaxed, offset=start, limit=size - len(head) + n
-        )
-        seen = {d.doc_id for d in leading}
-        rest = [d for d in docs if d.doc_id not in seen][: size - len(head)]
-        return total, head + rest, facets
-
     def _outcome(self, parsed, query):
-        """Strict results, exact titles first; fewer than RELAX_BELOW adds the relaxed ones."""
-        exact = self._exact_title(parsed, query) if query.sort == "relevance" else []
-        total, docs, facets = self._ranked(parsed, query, leading=exact)
+        """(total, page of docs, facets, strict total, relaxed?) by search.ranking's formula:
+        the engine's best RERANK_WINDOW candidates (with exact titles, and the relaxed ones when
+        strict finds fewer than RELAX_BELOW) ordered by the shared key; deeper pages and date
+        order come from the engine as they are."""
+        from ..ranking import RERANK_WINDOW, rerank
+
+        offset, size = query.offset, query.page_size
+        if query.sort != "relevance" or offset + size > RERANK_WINDOW:
+            total, docs, facets = self._search(parsed, query, offset=offset, limit=size)
+            return total, docs, facets, total, False
+        total, docs, facets = self._search(parsed, query, offset=0, limit=RERANK_WINDOW)
+        seen = {d.doc_id for d in docs}
+        candidates = [d for d in self._exact_title(parsed, query) if d.doc_id not in seen] + docs
         strict_total, relaxed = total, False
-        if total < tokenize.RELAX_BELOW and parsed.can_relax and query.sort == "relevance":
-            if query.offset == 0 and len(docs) >= total:
-                leading = docs  # the whole strict result is on this page already
-            else:
-                leading = self._ranked(
-                    parsed, SearchQuery(**{**vars(query), "page": 1}), leading=exact
-                )[1]
-            r_total, r_docs, r_facets = self._ranked(parsed, query, relaxed=True, leading=leading)
+        if total < tokenize.RELAX_BELOW and parsed.can_relax:
+            r_total, r_docs, r_facets = self._search(
+                parsed, query, relaxed=True, offset=0, limit=RERANK_WINDOW
+            )
             if r_total > total:
-                strict_ids = {d.doc_id for d in leading}
-                for doc in r_docs:
-                    doc.partial = doc.doc_id not in strict_ids
-                total, docs, facets, relaxed = r_total, r_docs, r_facets, True
-        return total, docs, facets, strict_total, relaxed
+                seen = {d.doc_id for d in candidates}
+                extra = [d for d in r_docs if d.doc_id not in seen]
+                for doc in extra:
+                    doc.partial = True
+                candidates += extra
+                total, facets, relaxed = r_total, r_facets, True
+        ranked = rerank(parsed, candidates)
+        return total, ranked[offset : offset + size], facets, strict_total, relaxed
 
     def search(self, query: SearchQuery) -> SearchResults:
         """The query semantics of search.tokenize, in the order its module comment documents."""
