@@ -178,7 +178,10 @@ def list_cases(
     summary="申请详情",
 )
 def get_case(request, case_id: int):
+    from .privacy import log_personal_data_view
+
     case = _case(request, case_id)
+    log_personal_data_view(case, request.auth, where="接口")
     case.due_explanation = rules.due_from_events(case.events.all()).explain()
     return case
 
