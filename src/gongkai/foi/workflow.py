@@ -183,15 +183,13 @@ def register(
 def store_attachment(request: FoiRequest, kind: str, uploaded, actor=None) -> Attachment:
     """Keep a file privately after checking its type by content and its size."""
     uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    size = uploaded.size
+    data = uploaded.read(rules.MAX_UPLOAD_BYTES + 1)
     try:
-        content_type, ext = rules.check_upload(head, size)
+        content_type, ext = rules.check_upload(data, max(uploaded.size, len(data)))
     except rules.RuleError as exc:
         raise WorkflowError(f"{getattr(uploaded, 'name', '文件')}：{exc}") from None
     return _save_file(
-        request, kind, uploaded.read(), getattr(uploaded, "name", "文件"), content_type, ext, actor
+        request, kind, data, getattr(uploaded, "name", "文件"), content_type, ext, actor
     )
 
 
