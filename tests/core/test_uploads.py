@@ -80,7 +80,7 @@ def test_a_small_docx_with_100000_paragraphs_is_refused_before_mammoth_runs():
     data = docx_with_paragraphs(100_000)
     assert len(data) < 64 * 1024
     started = time.monotonic()
-    with pytest.raises(UploadRejected, match="段落超过 20,000 个"):
+    with pytest.raises(UploadRejected, match="段落超过 10,000 个"):
         docx_to_html(data)
     assert time.monotonic() - started < 3
 

@@ -129,13 +129,13 @@ def _verify_zip(data: bytes) -> None:
 # --------------------------------------------------------------------------- Office cost
 
 #: What one conversion may cost: uncompressed XML, and elements counted by local name.
-#: Measured on the 2-core machine (2026-12, loaded): mammoth converts about 4,500
-#: paragraphs/s (100,000 paragraphs: 22 s), python-docx reads about 2,000 catalogue table
-#: rows/s (20,000 rows x 11 cells: 10 s, 235 MB) and openpyxl about 5,000 rows/s (100,000
-#: rows: 21 s). These bounds keep one conversion to about 5 s; callers that read many
-#: cells, each with its own paragraph (the catalogue), raise "p" for themselves.
+#: Measured on the 2-core machine (2026-12-01, shared with other jobs): mammoth converts
+#: 2,000-4,500 paragraphs/s (100,000 paragraphs: 12-22 s; 19,000: 9 s), python-docx reads
+#: about 2,000 catalogue table rows/s (20,000 rows x 11 cells: 10 s, 235 MB) and openpyxl
+#: about 5,000 rows/s (100,000 rows: 21 s). These bounds keep one conversion to about 5 s;
+#: callers that read many cells, each with its own paragraph (the catalogue), raise "p".
 OFFICE_LIMITS = {
-    "docx": {"bytes": 20 * 1024 * 1024, "p": 20_000, "tr": 10_000, "tc": 120_000},
+    "docx": {"bytes": 20 * 1024 * 1024, "p": 10_000, "tr": 10_000, "tc": 120_000},
     "xlsx": {"bytes": 40 * 1024 * 1024, "row": 20_000, "c": 250_000, "col": 200},
 }
 ELEMENT_LABELS = {
