@@ -156,3 +156,7 @@ def test_staff_viewing_personal_data_is_logged_and_shown(client, make_request):
     client.force_login(User.objects.get(username="yj_admin"))
     assert client.get(f"/api/v1/foi/cases/{req.pk}").status_code == 200
     assert views.filter(actor_username="yj_admin").count() == 1
+    # Downloading the ID copy is a view of its own.
+    copy = workflow.store_attachment(req, AttachmentKind.ID_COPY, Upload(PNG, "id.png"))
+    assert client.get(f"/staff/foi/{req.pk}/files/{copy.pk}/").status_code == 200
+    assert views.filter(actor_username="yj_admin", message__contains="身份证明").count() == 1

@@ -33,7 +33,9 @@ def log_personal_data_view(case: FoiRequest, actor, *, where: str) -> AuditEvent
     """Write that `actor` saw the applicant's data of `case` (the data itself is not logged)."""
     if case.anonymised:
         return None
+    message = f"查看申请人个人信息（{where}）"
     recent = AuditEvent.objects.filter(
+        message=message,
         event_type=AuditEventType.PERSONAL_DATA_VIEWED,
         object_type=case._meta.label_lower,
         object_id=str(case.pk),
@@ -46,7 +48,7 @@ def log_personal_data_view(case: FoiRequest, actor, *, where: str) -> AuditEvent
         AuditEventType.PERSONAL_DATA_VIEWED,
         actor=actor,
         obj=case,
-        message=f"查看申请人个人信息（{where}）",
+        message=message,
     )
 
 

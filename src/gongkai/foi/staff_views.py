@@ -365,6 +365,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     item = get_object_or_404(Attachment, pk=attachment_id, request=case)
     if not item.file:
         raise Http404
+    privacy.log_personal_data_view(case, request.user, where=f"下载{item.get_kind_display()}")
     return FileResponse(
         item.file.open("rb"),
         as_attachment=True,
@@ -379,6 +380,7 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
     if not case.outcome or not case.replied_on:
         raise Http404
+    privacy.log_personal_data_view(case, request.user, where="下载答复告知书")
     # A letter whose file was erased with the applicant's data is made again from the case.
     stored = case.attachments.filter(kind=AttachmentKind.REPLY_LETTER).exclude(file="")
     docx = stored.filter(content_type=letters.DOCX_TYPE).last()
