@@ -1,6 +1,10 @@
-"""The JSON API at /api/v1/. Each app contributes a router; the OpenAPI document is generated."""
+"""The JSON API at /api/v1/. Each app contributes a router; the OpenAPI document is generated.
+
+Lists page through core.pagination.Paging (bounded limit and offset); invalid parameters get
+a 422 whose `message` says in Chinese what is wrong, beside pydantic's `detail`."""
 
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from gongkai.catalogue.api import router as catalogue_router
 from gongkai.core.api import router as core_router
@@ -19,3 +23,24 @@ api.add_router("/", core_router)
 api.add_router("/", catalogue_router)
 api.add_router("/", foi_router)
 api.add_router("/", records_router)
+
+
+def _explain(error: dict) -> str:
+    where = str(error.get("loc", ["", "参数"])[-1])
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind == "less_than_equal":
+        return f"{where} 不能大于 {ctx.get('le')}"
+    if kind == "greater_than_equal":
+        return f"{where} 不能小于 {ctx.get('ge')}"
+    if kind in ("int_parsing", "int_from_float"):
+        return f"{where} 应为整数"
+    if kind == "missing":
+        return f"缺少 {where}"
+    return f"{where} 无效"
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    message = "请求参数无效：" + "；".join(_explain(e) for e in exc.errors[:5]) + "。"
+    return api.create_response(request, {"message": message, "detail": exc.errors}, status=422)

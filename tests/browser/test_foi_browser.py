@@ -6,10 +6,11 @@ import re
 import pytest
 
 from tests.browser.conftest import assert_accessible
+from tests.records.files import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 PHONE = "13912345678"
 
 

@@ -96,3 +96,40 @@ def test_admin_changes_write_audit_events(admin_client, db):
     assert event is not None
     assert event.event_type == AuditEventType.SITE_CHANGED
     assert ("name", "乙区人民政府", "乙区政府") in event.changes
+
+
+def test_database_refuses_delete_even_in_raw_sql(event):
+    """Defence in depth: DELETE is refused by the database itself, as UPDATE is."""
+    with pytest.raises((DatabaseError, IntegrityError)), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_personal_values_never_reach_before_after(db):
+    """Only the names of the personal fields that changed are kept, never their values."""
+    user = User.objects.create_user(
+        "clerk", password="x-very-long-pass", display_name="李四", phone="13900001111"
+    )
+    before = snapshot(user)
+    user.display_name = "李小四"
+    user.phone = "13900002222"
+    user.email = "li@example.com"
+    user.is_active = False
+    user.save()
+    event = record_event(AuditEventType.USER_CHANGED, obj=user, before=before, after=snapshot(user))
+    stored = str(event.before) + str(event.after)
+    for value in ("李四", "李小四", "13900001111", "13900002222", "li@example.com"):
+        assert value not in stored
+    assert event.personal_fields_changed == ["display_name", "email", "phone"]
+    assert ("is_active", True, False) in event.changes
+    assert all(field not in User.PERSONAL_FIELDS for field, _, _ in event.changes)
+
+
+def test_nested_and_global_personal_keys_are_dropped(db):
+    event = record_event(
+        AuditEventType.OBJECT_CREATED,
+        after={"state": "new", "applicant": {"id_number": "11010519491231002X", "kind": "x"}},
+    )
+    assert "11010519491231002X" not in str(event.after)
+    assert event.after["applicant"] == {"kind": "x"}

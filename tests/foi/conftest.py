@@ -6,9 +6,11 @@ import pytest
 from gongkai.foi import workflow
 from gongkai.foi.models import Channel
 from tests.conftest import org
+from tests.records.files import pdf_bytes, png_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%test\n"
+# Real files: request uploads are checked all the way through, not by their first bytes.
+PNG = png_bytes()
+PDF = pdf_bytes()
 
 
 def applicant(**overrides) -> dict:

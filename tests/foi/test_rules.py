@@ -7,6 +7,7 @@ import pytest
 
 from gongkai.foi import rules
 from gongkai.foi.models import Channel, FeeMode, Outcome
+from tests.records.files import jpeg_with_exif, pdf_bytes
 
 
 class E:
@@ -204,9 +205,9 @@ def test_tracking_codes_and_uploads():
     assert rules.same_phone("138 0013 8000", "13800138000")
     assert not rules.same_phone("", "")
     assert rules.mask_name("欧阳娜娜") == "欧***"
-    assert rules.check_upload(b"%PDF-1.7", 100)[0] == "application/pdf"
-    assert rules.check_upload(b"\xff\xd8\xff\xe0", 100)[0] == "image/jpeg"
+    assert rules.check_upload(pdf_bytes())[0] == "application/pdf"
+    assert rules.check_upload(jpeg_with_exif())[0] == "image/jpeg"
     with pytest.raises(rules.RuleError, match="PDF"):
-        rules.check_upload(b"MZ\x90\x00", 100)
+        rules.check_upload(b"MZ\x90\x00")
     with pytest.raises(rules.RuleError, match="10 MB"):
         rules.check_upload(b"%PDF-", 11 * 1024 * 1024)

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from gongkai.core.pdf import pdf_available
 from gongkai.foi.models import FoiRequest, FoiSettings, Outcome, State
 from tests.conftest import user
-from tests.foi.conftest import PNG, applicant
+from tests.foi.conftest import PDF, PNG, applicant
 
 pytestmark = pytest.mark.django_db
 D = date
@@ -256,7 +256,7 @@ def test_staff_register_a_letter_with_art31_receipt_date(staff_client, housing):
         submitted_on="2026-05-06",
         mail_signed="on",
         signed_on="2026-05-08",
-        scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scan", content_type="application/pdf"),
+        scan=SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf"),
     )
     response = client.post("/staff/foi/register/", data)
     assert response.status_code == 302
@@ -264,7 +264,7 @@ def test_staff_register_a_letter_with_art31_receipt_date(staff_client, housing):
     assert req.received_on == D(2026, 5, 8) and "签收" in req.receipt_basis
     assert req.attachments.get().kind == "scan"
     data["signed_on"] = ""
-    data["scan"] = SimpleUploadedFile("scan.pdf", b"%PDF-1.4", content_type="application/pdf")
+    data["scan"] = SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")
     missing = client.post("/staff/foi/register/", data)
     assert missing.status_code == 200 and "签收日期" in missing.content.decode()
 

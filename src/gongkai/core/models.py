@@ -125,6 +125,9 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
 
+    #: never written into the audit log's before/after (core.audit)
+    PERSONAL_FIELDS = ("first_name", "last_name", "display_name", "email", "phone")
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -188,6 +191,12 @@ class AuditEventType(models.TextChoices):
     STATE_CHANGED = "object.state_changed", _("状态流转")
     IMPORTED = "data.imported", _("导入")
     EXPORTED = "data.exported", _("导出")
+    PERSONAL_DATA_VIEWED = "personal_data.viewed", _("查看个人信息")
+    PERSONAL_DATA_ERASED = "personal_data.erased", _("个人信息匿名化")
+
+
+#: key of AuditEvent.after listing the personal fields that changed (values never stored)
+PERSONAL_CHANGED_KEY = "personal_fields_changed"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -258,11 +267,42 @@ class AuditEvent(AppendOnlyModel):
         )
 
     @property
+    def personal_fields_changed(self) -> list[str]:
+        """Personal fields that changed; their values are never stored (core.audit)."""
+        return list((self.after or {}).get(PERSONAL_CHANGED_KEY, []))
+
+    @property
     def changes(self) -> list[tuple[str, object, object]]:
         """Fields whose value differs between before and after, as (field, old, new)."""
         before, after = self.before or {}, self.after or {}
-        keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
+        keys = [
+            k for k in dict.fromkeys([*before.keys(), *after.keys()]) if k != PERSONAL_CHANGED_KEY
+        ]
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class Sequence(models.Model):
+    """The last number given out in one numbering scope of a site (索引号, 申请编号 …).
+
+    `core.sequences.next_value` locks the row with select_for_update, so concurrent callers
+    never get the same number and a number is never given out twice."""
+
+    site = models.ForeignKey(Site, verbose_name=_("站点"), on_delete=models.CASCADE)
+    namespace = models.CharField(_("编号种类"), max_length=40)
+    scope = models.CharField(_("编号范围"), max_length=150)
+    last_value = models.PositiveBigIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "namespace", "scope"], name="core_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.namespace} {self.scope} → {self.last_value}"
 
 
 class WorkCalendar(models.Model):

@@ -8,12 +8,13 @@ from typing import Literal
 
 from django.db.models import Q
 from django_ratelimit.core import is_ratelimited
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import SessionAuth
 
 from gongkai.core import permissions
 from gongkai.core.audit import client_ip
+from gongkai.core.pagination import MAX_LIMIT, Paging, page
 from gongkai.core.views import needs_second_factor
 
 from . import rules, workflow
@@ -136,6 +137,10 @@ class Message(Schema):
     detail: str
 
 
+class CasePaging(Paging):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="每页条数")
+
+
 def _scoped(request):
     return permissions.scope_to_organisations(
         FoiRequest.objects.select_related("organisation"), request.auth
@@ -152,11 +157,10 @@ def _case(request, case_id: int) -> FoiRequest:
 @router.get("/foi/cases", response=list[CaseOut], auth=staff_auth, summary="申请列表（按权限范围）")
 def list_cases(
     request,
+    paging: Query[CasePaging],
     state: str | None = None,
     due: Literal["week", "overdue", "open"] | None = None,
     q: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
 ):
     from .staff_views import filter_due
 
@@ -167,8 +171,7 @@ def list_cases(
         qs = qs.filter(Q(serial__icontains=q) | Q(name__icontains=q))
     if due:
         qs = filter_due(qs, due)
-    limit = max(1, min(limit, 200))
-    return list(qs.order_by("-received_on", "-id")[max(offset, 0) : max(offset, 0) + limit])
+    return list(page(qs.order_by("-received_on", "-id"), paging))
 
 
 @router.get(
@@ -178,7 +181,10 @@ def list_cases(
     summary="申请详情",
 )
 def get_case(request, case_id: int):
+    from .privacy import log_personal_data_view
+
     case = _case(request, case_id)
+    log_personal_data_view(case, request.auth, where="接口")
     case.due_explanation = rules.due_from_events(case.events.all()).explain()
     return case
 

@@ -23,7 +23,25 @@ from .models import (
     Outcome,
     WantedForm,
 )
-from .rules import MAX_EXTENSION_DAYS
+from .rules import MAX_EXTENSION_DAYS, MAX_UPLOAD_BYTES, RuleError, check_upload
+
+
+class CheckedFileField(forms.FileField):
+    """A request's file (ID copy, licence, scan), checked by its whole content when the form
+    is validated, as record attachments are (foi.rules.check_upload → core.uploads), so the
+    applicant sees the reason next to the field."""
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if uploaded:
+            uploaded.seek(0)
+            content = uploaded.read(MAX_UPLOAD_BYTES + 1)
+            uploaded.seek(0)
+            try:
+                check_upload(content, max(uploaded.size or 0, len(content)))
+            except RuleError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return uploaded
 
 
 class DateInput(forms.DateInput):
@@ -186,11 +204,11 @@ class PublicApplyForm(ApplicantFields):
         empty_label=_("请选择"),
         error_messages={"invalid_choice": _("请选择机关。")},
     )
-    id_copy = forms.FileField(
+    id_copy = CheckedFileField(
         label=_("身份证明（复印件或照片）"),
         help_text=_("PDF、JPG 或 PNG，不超过 10 MB。只有办理机关能看到。"),
     )
-    licence = forms.FileField(
+    licence = CheckedFileField(
         label=_("营业执照或登记证书（法人或其他组织）"),
         required=False,
         help_text=_("PDF、JPG 或 PNG，不超过 10 MB。"),
@@ -235,10 +253,10 @@ class StaffRegisterForm(ApplicantFields):
         initial_today=False,
         help_text=_("平常信函、传真、电子邮件：以双方确认之日为收到申请之日。"),
     )
-    scan = forms.FileField(
+    scan = CheckedFileField(
         label=_("申请原件扫描件"), required=False, help_text=_("PDF、JPG 或 PNG，不超过 10 MB。")
     )
-    id_copy = forms.FileField(label=_("身份证明"), required=False)
+    id_copy = CheckedFileField(label=_("身份证明"), required=False)
 
     field_order = [
         "organisation",
@@ -274,7 +292,7 @@ class NoteForm(ActionForm):
 
 
 class CorrectionReceivedForm(NoteForm):
-    file = forms.FileField(label=_("补正材料（选填）"), required=False)
+    file = CheckedFileField(label=_("补正材料（选填）"), required=False)
 
 
 class ConsultForm(ActionForm):

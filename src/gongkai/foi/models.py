@@ -214,6 +214,22 @@ class FoiRequest(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    #: The applicant's data: never written into the audit log (core.audit), shown to staff only
+    #: with a logged view, and erased past the retention period (foi.privacy.anonymise).
+    PERSONAL_FIELDS = (
+        "name",
+        "id_number",
+        "org_name",
+        "credit_code",
+        "phone",
+        "email",
+        "address",
+        "postcode",
+        "description",
+        "purpose",
+        "delivery_note",
+    )
+
     class Meta:
         verbose_name = _("政府信息公开申请")
         verbose_name_plural = _("政府信息公开申请")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from gongkai.core.uploads import CONTENT_TYPES, detect_file_kind
+from gongkai.core.uploads import CONTENT_TYPES, SuspiciousFile, detect_file_kind, verify_content
 from gongkai.core.workcalendar import (
     ClockEvent,
     DueDate,
@@ -299,14 +299,20 @@ def mask_name(name: str) -> str:
 ACCEPTED_KINDS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
 
 
-def check_upload(head: bytes, size: int) -> tuple[str, str]:
-    """(content type, extension) of an uploaded file judged by its first bytes, not its name;
-    only PDF, JPEG and PNG up to 10 MB are accepted."""
+def check_upload(data: bytes, size: int | None = None) -> tuple[str, str]:
+    """(content type, extension) of an uploaded file judged by its whole content, not its
+    name, as deeply as a record's attachment (core.uploads.verify_content: a `%PDF-` header
+    followed by HTML is refused); only PDF, JPEG and PNG up to 10 MB are accepted."""
+    size = len(data) if size is None else size
     if size > MAX_UPLOAD_BYTES:
         raise RuleError(f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不能超过 10 MB。")
     if size == 0:
         raise RuleError("文件是空的。")
-    kind = detect_file_kind(head)
-    if kind in ACCEPTED_KINDS:
-        return CONTENT_TYPES[kind], ACCEPTED_KINDS[kind]
-    raise RuleError("只接受 PDF、JPG、PNG 格式的文件（按文件内容判断）。")
+    kind = detect_file_kind(data)
+    if kind not in ACCEPTED_KINDS:
+        raise RuleError("只接受 PDF、JPG、PNG 格式的文件（按文件内容判断）。")
+    try:
+        verify_content(kind, data)
+    except SuspiciousFile as exc:
+        raise RuleError(str(exc)) from None
+    return CONTENT_TYPES[kind], ACCEPTED_KINDS[kind]

@@ -20,7 +20,7 @@ from gongkai.core.models import Organisation
 from gongkai.core.pdf import PdfUnavailable, pdf_available
 from gongkai.core.views import staff_required
 
-from . import forms, letters, rules, statistics, workflow
+from . import forms, letters, privacy, rules, statistics, workflow
 from .models import (
     HANDLING,
     OPEN,
@@ -280,12 +280,14 @@ def _case_context(request, case, bound: dict | None = None):
         else None,
         "pdf_available": pdf_available(),
         "today": timezone.localdate(),
+        "personal_data_views": privacy.personal_data_views(case),
     }
 
 
 @staff_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_case(request, pk)
+    privacy.log_personal_data_view(case, request.user, where="办理页面")
     return render(request, "foi/staff/case.html", _case_context(request, case))
 
 
@@ -363,6 +365,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     item = get_object_or_404(Attachment, pk=attachment_id, request=case)
     if not item.file:
         raise Http404
+    privacy.log_personal_data_view(case, request.user, where=f"下载{item.get_kind_display()}")
     return FileResponse(
         item.file.open("rb"),
         as_attachment=True,
@@ -377,9 +380,10 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     case = get_case(request, pk)
     if not case.outcome or not case.replied_on:
         raise Http404
-    docx = case.attachments.filter(
-        kind=AttachmentKind.REPLY_LETTER, content_type=letters.DOCX_TYPE
-    ).last()
+    privacy.log_personal_data_view(case, request.user, where="下载答复告知书")
+    # A letter whose file was erased with the applicant's data is made again from the case.
+    stored = case.attachments.filter(kind=AttachmentKind.REPLY_LETTER).exclude(file="")
+    docx = stored.filter(content_type=letters.DOCX_TYPE).last()
     data = docx.file.open("rb").read() if docx else letters.reply_letter_docx(case)
     name = f"答复告知书-{case.serial}"
     if fmt == "docx":
@@ -388,9 +392,7 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             content_type=letters.DOCX_TYPE,
             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}.docx"},
         )
-    pdf = case.attachments.filter(
-        kind=AttachmentKind.REPLY_LETTER, content_type="application/pdf"
-    ).last()
+    pdf = stored.filter(content_type="application/pdf").last()
     if pdf is not None:
         pdf_data = pdf.file.open("rb").read()
     else:

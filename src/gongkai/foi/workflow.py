@@ -19,6 +19,7 @@ from django_fsm import TransitionNotAllowed
 
 from gongkai.core.audit import actor_snapshot, record_event, snapshot
 from gongkai.core.models import AuditEventType, Organisation, Site
+from gongkai.core.sequences import next_value
 from gongkai.core.workcalendar import add_working_days, count_working_days
 
 from . import notify, rules
@@ -68,14 +69,25 @@ def _actor_name(actor) -> str:
 
 
 def _next_serial(site: Site, year: int) -> str:
+    """申请编号 YEAR-NNNN from the shared locked sequence (core.sequences), as 索引号 are."""
     prefix = f"{year}-"
-    last = (
-        FoiRequest.objects.filter(site=site, serial__startswith=prefix)
-        .order_by("-serial")
-        .values_list("serial", flat=True)
-        .first()
-    )
-    number = int(last.split("-")[1]) + 1 if last else 1
+
+    def seed() -> int:
+        # Serials registered before the sequence existed, compared as numbers, not text.
+        used = FoiRequest.objects.filter(site=site, serial__startswith=prefix)
+        return max(
+            (
+                int(s[len(prefix) :])
+                for s in used.values_list("serial", flat=True)
+                if s[len(prefix) :].isdigit()
+            ),
+            default=0,
+        )
+
+    def is_free(number: int) -> bool:
+        return not FoiRequest.objects.filter(site=site, serial=f"{prefix}{number:04d}").exists()
+
+    number = next_value(site, "foi.serial", str(year), seed=seed, is_free=is_free)
     return f"{prefix}{number:04d}"
 
 
@@ -171,15 +183,13 @@ def register(
 def store_attachment(request: FoiRequest, kind: str, uploaded, actor=None) -> Attachment:
     """Keep a file privately after checking its type by content and its size."""
     uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    size = uploaded.size
+    data = uploaded.read(rules.MAX_UPLOAD_BYTES + 1)
     try:
-        content_type, ext = rules.check_upload(head, size)
+        content_type, ext = rules.check_upload(data, max(uploaded.size, len(data)))
     except rules.RuleError as exc:
         raise WorkflowError(f"{getattr(uploaded, 'name', '文件')}：{exc}") from None
     return _save_file(
-        request, kind, uploaded.read(), getattr(uploaded, "name", "文件"), content_type, ext, actor
+        request, kind, data, getattr(uploaded, "name", "文件"), content_type, ext, actor
     )
 
 
@@ -706,27 +716,7 @@ def decide_appeal(appeal: Appeal, *, result: str, decided_on: date | None, actor
 
 
 def anonymise(request: FoiRequest, actor=None) -> FoiRequest:
-    """Erase the applicant's personal data of an archived case past its retention period; the
-    case, its events and the statistics stay."""
-    if request.state != State.CLOSED:
-        raise WorkflowError("只有已归档的申请可以匿名化。")
-    before = snapshot(request, ["name", "phone", "email"])
-    request.name = rules.mask_name(request.name)
-    request.id_number = ""
-    request.phone = ""
-    request.email = ""
-    request.address = ""
-    request.postcode = ""
-    request.anonymised = True
-    request.save()
-    for attachment in request.attachments.exclude(kind=AttachmentKind.REPLY_LETTER):
-        attachment.file.delete(save=True)
-    record_event(
-        AuditEventType.OBJECT_CHANGED,
-        actor=actor,
-        obj=request,
-        before=before,
-        after=snapshot(request, ["name", "phone", "email"]),
-        message="超过保存年限，匿名化",
-    )
-    return request
+    """Erase the applicant's personal data of an archived case (see foi.privacy)."""
+    from .privacy import anonymise as erase
+
+    return erase(request, actor)

@@ -18,6 +18,7 @@ from ninja.security import HttpBearer
 
 from gongkai.catalogue.models import CatalogueItem
 from gongkai.core.models import Organisation, Site
+from gongkai.core.pagination import ObjectId, Paging, page
 
 from . import workflow
 from .content import UploadRejected
@@ -89,17 +90,16 @@ class RecordPage(Schema):
     items: list[RecordOut]
 
 
-class RecordFilters(Schema):
+class RecordFilters(Paging):
     site: str | None = Field(None, description="站点标识，默认为当前域名对应的站点")
-    organisation: int | None = None
-    catalogue_item: int | None = None
-    domain: int | None = None
+    organisation: ObjectId | None = None
+    catalogue_item: ObjectId | None = None
+    domain: ObjectId | None = None
     kind: Kind | None = None
     validity: Validity | None = None
-    year: int | None = None
+    year: int | None = Field(None, ge=1949, le=9999, description="发布年份")
     q: str | None = Field(None, max_length=50, description="标题包含的文字")
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=10000)
+    limit: int = Field(20, ge=1, le=100, description="每页条数")
 
 
 def _out(record: Record) -> dict:
@@ -152,7 +152,7 @@ def list_records(request, filters: Query[RecordFilters]):
         qs = qs.filter(published_at__year=filters.year)
     if filters.q:
         qs = qs.filter(title__contains=filters.q)
-    items = qs[filters.offset : filters.offset + filters.limit]
+    items = page(qs, filters)
     return {"count": qs.count(), "items": [_out(r) for r in items]}
 
 

@@ -15,7 +15,13 @@ import zipfile
 from dataclasses import dataclass
 
 from gongkai.core.html import CleanHtml, sanitize_html
-from gongkai.core.uploads import SuspiciousFile, detect_file_kind
+from gongkai.core.uploads import (
+    SuspiciousFile,
+    check_office_cost,
+    detect_file_kind,
+    run_bounded,
+    verify_content,
+)
 
 from .models import IMAGE_KINDS, AttachmentKind
 
@@ -68,23 +74,36 @@ def images_missing_alt(html: str) -> int:
 
 def docx_to_html(data: bytes) -> tuple[CleanHtml, list[str]]:
     """A .docx (checked first) as clean HTML with mammoth; returns the HTML and mammoth's
-    warnings (unknown styles and the like) to show to the editor."""
-    import mammoth
+    warnings (unknown styles and the like) to show to the editor.
 
+    The editor waits for the result, so the conversion runs in the request, bounded three
+    ways (core.uploads): the element count and uncompressed size are checked before mammoth
+    sees the file, and mammoth itself runs in a forked child that is killed past
+    CONVERSION_SECONDS or its memory bound."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise UploadRejected(_too_big(len(data)))
     try:
         kind = detect_file_kind(data)
+        if kind != AttachmentKind.DOCX:
+            raise UploadRejected(
+                "上传的不是有效的 Word 文档（.docx）。旧版 .doc 请先另存为 .docx。"
+            )
+        check_office_cost(data, kind)
+        html, warnings = run_bounded(_mammoth, data)
     except SuspiciousFile as exc:
-        raise UploadRejected(str(exc)) from None
-    if kind != AttachmentKind.DOCX:
-        raise UploadRejected("上传的不是有效的 Word 文档（.docx）。旧版 .doc 请先另存为 .docx。")
-    try:
-        result = mammoth.convert_to_html(io.BytesIO(data))
+        raise UploadRejected(f"无法转换该 Word 文档：{exc}") from None
+    except UploadRejected:
+        raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is a bad document
         raise UploadRejected(f"无法读取该 Word 文档：{exc.__class__.__name__}") from None
-    warnings = [str(m.message) for m in result.messages if m.type == "warning"][:10]
-    return sanitize_html(result.value), warnings
+    return sanitize_html(html), warnings
+
+
+def _mammoth(data: bytes) -> tuple[str, list[str]]:
+    import mammoth
+
+    result = mammoth.convert_to_html(io.BytesIO(data))
+    return result.value, [str(m.message) for m in result.messages if m.type == "warning"][:10]
 
 
 # --------------------------------------------------------------------------- files
@@ -108,6 +127,8 @@ def check_upload(name: str, data: bytes) -> CheckedFile:
             raise UploadRejected(f"“{name}”实际是{label}，不能作为附件上传。")
     try:
         kind = detect_file_kind(data)
+        if kind is not None:
+            verify_content(kind, data)
     except SuspiciousFile as exc:
         raise UploadRejected(f"“{name}”：{exc}") from None
     if kind is None:

@@ -143,25 +143,6 @@ class IndexRule(models.Model):
         return self.pattern
 
 
-class IndexNumberSequence(models.Model):
-    """The last serial used for one index-number scope; locked with select_for_update so two
-    publications never get the same number, and numbers are never given out twice."""
-
-    site = models.ForeignKey(Site, verbose_name=_("站点"), on_delete=models.CASCADE)
-    scope = models.CharField(_("编号范围"), max_length=150)
-    last_serial = models.PositiveIntegerField(_("已用序号"), default=0)
-
-    class Meta:
-        verbose_name = _("索引号序列")
-        verbose_name_plural = _("索引号序列")
-        constraints = [
-            models.UniqueConstraint(fields=["site", "scope"], name="records_sequence_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope} → {self.last_serial}"
-
-
 class InterpretationRule(models.TextChoices):
     NONE = "", _("不要求解读")
     BLOCK = "block", _("须同步解读：无解读不得发布政策")

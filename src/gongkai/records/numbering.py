@@ -2,18 +2,22 @@
 
 《政府信息公开条例》第十二条 asks for a 公开目录 with an index for every item. The default
 pattern is organisation code - category (主题分类 code) - year - serial; the serial counts
-separately for each distinct rest of the pattern. Serials come from `IndexNumberSequence`
-rows locked with select_for_update, so concurrent publications never collide, and a number
-is never given out twice, even when its record is later withdrawn."""
+separately for each distinct rest of the pattern. Serials come from the shared locked
+sequence (`core.sequences`, also used for request serials), so concurrent publications
+never collide, and a number is never given out twice, even when its record is later
+withdrawn."""
 
 from __future__ import annotations
 
 import re
 import string
 
-from django.db import IntegrityError, transaction
+from gongkai.core.sequences import next_value
 
-from .models import IndexNumberSequence, IndexRule, Record
+from .models import IndexRule, Record
+
+#: the core.Sequence namespace of index numbers
+SEQUENCE = "records.index_number"
 
 ALLOWED_FIELDS = {"org_code", "category", "year", "serial", "site_code", "item_id"}
 #: characters allowed in an index number: it appears in the URL /records/<索引号>/
@@ -60,25 +64,11 @@ def next_index_number(record: Record, year: int) -> str:
     validate_pattern(pattern)
     values = _values(record, year)
     scope = re.sub(r"\{serial(?::[^}]*)?\}", "{{serial}}", pattern).format(**values)[:150]
-    with transaction.atomic():
-        seq = (
-            IndexNumberSequence.objects.select_for_update()
-            .filter(site=record.site, scope=scope)
-            .first()
-        )
-        if seq is None:
-            try:
-                with transaction.atomic():
-                    seq = IndexNumberSequence.objects.create(site=record.site, scope=scope)
-            except IntegrityError:
-                seq = IndexNumberSequence.objects.select_for_update().get(
-                    site=record.site, scope=scope
-                )
-        while True:
-            seq.last_serial += 1
-            number = pattern.format(serial=seq.last_serial, **values)
-            # A number typed in by hand (legacy import) is skipped, never duplicated.
-            if not Record.objects.filter(site=record.site, index_number=number).exists():
-                break
-        seq.save(update_fields=["last_serial"])
-    return number
+
+    def is_free(serial: int) -> bool:
+        # A number typed in by hand (legacy import) is skipped, never duplicated.
+        number = pattern.format(serial=serial, **values)
+        return not Record.objects.filter(site=record.site, index_number=number).exists()
+
+    serial = next_value(record.site, SEQUENCE, scope, is_free=is_free)
+    return pattern.format(serial=serial, **values)

@@ -4,9 +4,10 @@ The file imports back into the identical catalogue. CSV and JSON exports share t
 
 from __future__ import annotations
 
-import csv
 import io
 import json
+
+from gongkai.core.exports import SafeCsvWriter, xlsx_cell
 
 from ..models import Channel
 from .dump import dump_catalogue, walk
@@ -114,9 +115,7 @@ def write_xlsx(
                 if c not in national_channels and c not in local_channels
             ]
 
-        ws.cell(row=1, column=1, value=title_for(site_name, domain["domain"])).font = Font(
-            bold=True, size=16
-        )
+        xlsx_cell(ws, 1, 1, title_for(site_name, domain["domain"])).font = Font(bold=True, size=16)
         ws.cell(row=1, column=1).alignment = centre
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
         ws.row_dimensions[1].height = 36
@@ -126,7 +125,7 @@ def write_xlsx(
             span = 1
             while col + span <= ncols and cols[col + span - 1][0] == top and top != sub:
                 span += 1
-            ws.cell(row=2, column=col, value=top)
+            xlsx_cell(ws, 2, col, top)
             if top == sub:
                 ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
             else:
@@ -135,7 +134,7 @@ def write_xlsx(
                         start_row=2, start_column=col, end_row=2, end_column=col + span - 1
                     )
                 for offset in range(span):
-                    ws.cell(row=3, column=col + offset, value=cols[col + offset - 1][1])
+                    xlsx_cell(ws, 3, col + offset, cols[col + offset - 1][1])
             col += span
         for r in (2, 3):
             for c in range(1, ncols + 1):
@@ -161,7 +160,7 @@ def write_xlsx(
                     value = CHECK if leaf.get(key) else ""
                 else:
                     value = leaf.get(key, "") or ""
-                cell = ws.cell(row=r, column=c, value=value if value != "" else None)
+                cell = xlsx_cell(ws, r, c, value if value != "" else None)
                 cell.border = border
                 cell.alignment = (
                     centre if key.startswith(("audience_", "mode_", "level_", "serial")) else wrap
@@ -197,7 +196,7 @@ def write_xlsx(
         ws.page_setup.orientation = "landscape"
     if not workbook.worksheets:
         ws = workbook.create_sheet("标准目录")
-        ws.cell(row=1, column=1, value="（暂无事项）")
+        xlsx_cell(ws, 1, 1, "（暂无事项）")
     workbook.save(out)
 
 
@@ -284,7 +283,7 @@ def leaf_rows(dump: list[dict]):
 def to_csv(dump: list[dict]) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that Excel opens UTF-8 Chinese text correctly
-    writer = csv.writer(buffer)
+    writer = SafeCsvWriter(buffer)
     writer.writerow(CSV_HEADER)
     writer.writerows(leaf_rows(dump))
     return buffer.getvalue()

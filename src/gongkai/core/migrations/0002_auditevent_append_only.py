@@ -1,7 +1,6 @@
 """Defence in depth: the database itself refuses UPDATE on audit events.
 
-DELETE is refused by the ORM, admin and API; the database allows it only so that test
-databases can be flushed. Rows are never deleted by the application."""
+DELETE is refused by the ORM, admin and API, and by the database since 0005."""
 
 from django.db import migrations
 

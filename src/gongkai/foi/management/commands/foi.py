@@ -13,8 +13,6 @@ non-zero exit.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -115,21 +113,16 @@ class Command(BaseCommand):
         self.stdout.write(result.explain())
 
     def retention(self, apply: bool) -> None:
-        from ...models import FoiRequest, FoiSettings, State
-        from ...workflow import anonymise
+        from ...retention import run_retention
 
-        today = timezone.localdate()
-        count = 0
-        for request in FoiRequest.objects.filter(
-            state=State.CLOSED, anonymised=False
-        ).select_related("site"):
-            years = FoiSettings.for_site(request.site).retention_years
-            if request.closed_on and request.closed_on + timedelta(days=365 * years) < today:
-                count += 1
-                self.stdout.write(
-                    f"{request.site.name} {request.serial} 归档于 {request.closed_on}"
-                )
-                if apply:
-                    anonymise(request)
-        verb = "已匿名化" if apply else "超过保存年限"
-        self.stdout.write(f"{verb} {count} 件。")
+        result = run_retention(timezone.now(), apply=apply)
+        for case in result.due:
+            self.stdout.write(f"{case.site.name} {case.serial} 归档于 {case.closed_on}")
+        for case, reason in result.failed:
+            self.stderr.write(f"{case.site.name} {case.serial} 未能匿名化：{reason}")
+        if apply:
+            self.stdout.write(f"已匿名化 {len(result.anonymised)} 件。")
+        else:
+            self.stdout.write(f"超过保存年限 {len(result.due)} 件（加 --apply 匿名化）。")
+        if result.failed:
+            raise CommandError(f"{len(result.failed)} 件未能匿名化。")
