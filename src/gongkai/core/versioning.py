@@ -238,12 +238,33 @@ def claim(
         obj.version = expected + 1
         return
     fresh = model._base_manager.get(pk=obj.pk)
+    raise _conflict(fresh, expected, fields, yours, base, read, describe_as)
+
+
+def expect(
+    obj: models.Model,
+    expected: int,
+    *,
+    fields: Iterable[str] = (),
+    yours: dict[str, Any] | None = None,
+    base: str | None = None,
+) -> None:
+    """Lock `obj`'s row (SELECT … FOR UPDATE) and raise `VersionConflict` unless it is still
+    at `expected`; for edit paths that move the version themselves. Call inside the
+    transaction of the change: the lock holds a second writer until it commits."""
+    model = type(obj)
+    fresh = model._base_manager.select_for_update().get(pk=obj.pk)
+    if fresh.version != expected:
+        raise _conflict(fresh, expected, fields, yours, base)
+
+
+def _conflict(fresh, expected, fields, yours, base, read=None, describe_as=None):
     theirs = read(fresh) if read else model_values(fresh, fields)
     by, at = _last_change(fresh)
-    raise VersionConflict(
+    return VersionConflict(
         loaded=expected,
         current=fresh.version,
-        changes=field_changes(describe_as or model, theirs, yours, base),
+        changes=field_changes(describe_as or type(fresh), theirs, yours, base),
         base=fingerprint(theirs),
         by=by,
         at=at,
