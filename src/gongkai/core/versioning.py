@@ -228,7 +228,9 @@ def claim(
 
     `fields` are the edited fields the conflict compares (`read` returns them from a fresh
     row instead, e.g. the keys of a JSON content; `describe_as` is the model whose field
-    labels and choices describe them)."""
+    labels and choices describe them). `base` is the fingerprint of what the user saw; None
+    means the values of `obj` as the caller loaded it, "" that it is unknown (then the
+    fields where the stored value and `yours` differ are listed)."""
     model = type(obj)
     expected = obj.version if expected is None else expected
     updated = model._base_manager.filter(pk=obj.pk, version=expected).update(
@@ -237,6 +239,8 @@ def claim(
     if updated:
         obj.version = expected + 1
         return
+    if base is None:  # the caller's instance is what they loaded
+        base = fingerprint(read(obj) if read else model_values(obj, fields))
     fresh = model._base_manager.get(pk=obj.pk)
     raise _conflict(fresh, expected, fields, yours, base, read, describe_as)
 
@@ -255,6 +259,8 @@ def expect(
     model = type(obj)
     fresh = model._base_manager.select_for_update().get(pk=obj.pk)
     if fresh.version != expected:
+        if base is None:
+            base = fingerprint(model_values(obj, fields))
         raise _conflict(fresh, expected, fields, yours, base)
 
 
@@ -291,6 +297,13 @@ class VersionForm(forms.Form):
     base = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4000)
 
     VERSION_KEYS = ("version", "base")
+
+    def full_clean(self):
+        """A hidden field's error is shown at the top of the form, where people see it."""
+        super().full_clean()
+        for key in self.VERSION_KEYS:
+            for error in (self._errors or {}).pop(key, []):
+                self.add_error(None, error)
 
     def load(self, version: int, values: dict[str, Any]) -> None:
         """Unbound form: carry the version and fingerprint of what it shows."""

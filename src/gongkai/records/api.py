@@ -341,7 +341,8 @@ def update_draft(request, record_id: int, payload: DraftUpdateIn):
     if payload.kind == Kind.INTERPRETATION:
         data["policy"] = Record.objects.filter(pk=payload.policy_id).first()
     try:
-        notes = workflow.update_draft(request.auth, record, data, version=payload.version)
+        # What the client saw is unknown: a conflict lists where it differs from the stored.
+        notes = workflow.update_draft(request.auth, record, data, version=payload.version, base="")
     except VersionConflict as exc:
         return Status(
             409,
