@@ -131,3 +131,26 @@ def test_review_queue_and_detail_page_offer_approval_only_to_eligible_reviewers(
     queue = client.get("/staff/records/review/").content.decode()
     assert f'href="{detail}#act-h"' in queue
     assert approve_url in client.get(detail).content.decode()
+
+
+def test_migration_backfills_submitter_and_editors_of_existing_rows(
+    editor, reviewer, admin, housing, leaf
+):
+    """Rows from before these fields existed get them from the audit events, once."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("gongkai.records.migrations.0003_four_eyes_and_versions")
+    record = draft(editor, housing, leaf)
+    workflow.update_draft(admin, fresh(record), data(summary="管理员改稿"))
+    workflow.submit(editor, fresh(record))
+    submitted_at = fresh(record).submitted_at
+    Record.objects.filter(pk=record.pk).update(submitted_at=None)
+    fresh(record).content_editors.clear()
+    assert not workflow.approval_refusal(admin, fresh(record))
+    migration.backfill(apps, None)
+    record = fresh(record)
+    assert abs((record.submitted_at - submitted_at).total_seconds()) < 1
+    assert list(record.content_editors.all()) == [admin]
+    assert workflow.approval_refusal(admin, record)
