@@ -164,6 +164,7 @@ def test_permissions_locked_and_other_agency(catalogue_demo, client, settings):
             "content": "改造小区名单",
             "deadline_text": "每年",
             "reason": "补充",
+            "version": CatalogueItem.objects.get(pk=local.pk).version,
         },
     )
     assert response.status_code == 302

@@ -152,6 +152,11 @@ def test_other_organisations_editor_gets_404(staff_client, make_request, yingjia
     assert client.get(f"/api/v1/foi/cases/{req.pk}").status_code == 401
 
 
+def shown(req, slug):
+    """The case version an action form carries, as the case page would have rendered it."""
+    return {f"{slug}-version": FoiRequest.objects.get(pk=req.pk).version}
+
+
 @override_settings(REQUIRE_2FA=False)
 def test_staff_handle_a_case_through_the_pages(staff_client, make_request, housing):
     req = make_request(received=D(2026, 4, 30))
@@ -160,19 +165,24 @@ def test_staff_handle_a_case_through_the_pages(staff_client, make_request, housi
     assert "2026-06-01" in page and "跳过 2026-05-01" in page and "告知补正" in page
     bad = client.post(
         f"/staff/foi/{req.pk}/act/correction/",
-        {"correction-on": "2026-05-20", "correction-what": "补充"},
+        {**shown(req, "correction"), "correction-on": "2026-05-20", "correction-what": "补充"},
     )
     assert bad.status_code == 400 and "7 个工作日" in bad.content.decode()
     ok = client.post(
-        f"/staff/foi/{req.pk}/act/consult/", {"consult-on": "2026-05-08", "consult-party": "某公司"}
+        f"/staff/foi/{req.pk}/act/consult/",
+        {**shown(req, "consult"), "consult-on": "2026-05-08", "consult-party": "某公司"},
     )
     assert ok.status_code == 302
     page = client.get(f"/staff/foi/{req.pk}/").content.decode()
     assert "征求意见中" in page and "2026-05-28" in page  # the third party's 15 working days
-    client.post(f"/staff/foi/{req.pk}/act/consulted/", {"consulted-on": "2026-05-20"})
+    client.post(
+        f"/staff/foi/{req.pk}/act/consulted/",
+        {**shown(req, "consulted"), "consulted-on": "2026-05-20"},
+    )
     client.post(
         f"/staff/foi/{req.pk}/act/extend/",
         {
+            **shown(req, "extend"),
             "extend-on": "2026-06-01",
             "extend-days": "10",
             "extend-approver": "主任",
@@ -184,6 +194,7 @@ def test_staff_handle_a_case_through_the_pages(staff_client, make_request, housi
     again = client.post(
         f"/staff/foi/{req.pk}/act/extend/",
         {
+            **shown(req, "extend"),
             "extend-on": "2026-06-02",
             "extend-days": "5",
             "extend-approver": "主任",
@@ -193,7 +204,12 @@ def test_staff_handle_a_case_through_the_pages(staff_client, make_request, housi
     assert again.status_code == 400 and "不能进行" in again.content.decode()
     client.post(
         f"/staff/foi/{req.pk}/act/reply/",
-        {"reply-on": "2026-06-10", "reply-outcome": "2", "reply-reason": "隐私部分遮盖"},
+        {
+            **shown(req, "reply"),
+            "reply-on": "2026-06-10",
+            "reply-outcome": "2",
+            "reply-reason": "隐私部分遮盖",
+        },
     )
     req.refresh_from_db()
     assert req.outcome == Outcome.PARTIAL

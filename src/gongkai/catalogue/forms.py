@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.models import Organisation
+from gongkai.core.versioning import VersionForm
 
 from .io.readers import MAX_BYTES
 from .models import CatalogueItem, Channel, FiveStage
@@ -31,7 +32,9 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(VersionForm, forms.ModelForm):
+    """The standard fields of an item; editing an existing one carries its version."""
+
     reason = REASON
 
     class Meta:
@@ -60,8 +63,11 @@ class ItemForm(forms.ModelForm):
             "channels": forms.CheckboxSelectMultiple(),
         }
 
-    def __init__(self, *args, site=None, **kwargs):
+    def __init__(self, *args, site=None, versioned=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not versioned:
+            for key in self.VERSION_KEYS:
+                del self.fields[key]
         self.fields["channels"].queryset = Channel.objects.filter(
             site__isnull=True
         ) | Channel.objects.filter(site=site)

@@ -189,6 +189,12 @@ class CatalogueItem(MP_Node):
         _("正式标准"), default=False, help_text=_("来自正式标准目录文件，已锁定，不能在页面上修改")
     )
     source_file = models.CharField(_("来源文件"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(
+        _("编辑版本"),
+        default=1,
+        editable=False,
+        help_text=_("每次保存修改加一，防止覆盖他人的修改"),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from gongkai.core import permissions
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEventType, Role
 from gongkai.core.sites import touch_site
+from gongkai.core.versioning import claim
 
 from .deadlines import parse_deadline
 from .io.dump import count_levels, dump_catalogue, walk
@@ -45,6 +46,8 @@ EDIT_FIELDS = (
     "level_township",
     "five_stage",
 )
+#: what a conflicting save of an item compares, field by field
+EDIT_COMPARE = (*EDIT_FIELDS, "channels")
 
 
 # --------------------------------------------------------------------------- permissions
@@ -140,12 +143,28 @@ def _diff(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 @transaction.atomic
-def update_item(item: CatalogueItem, data: dict, channels, reason: str, actor) -> CatalogueItem:
-    """Change a local item's standard fields; the deadline text is parsed again."""
+def update_item(
+    item: CatalogueItem,
+    data: dict,
+    channels,
+    reason: str,
+    actor,
+    *,
+    version: int | None = None,
+    base: str | None = None,
+) -> CatalogueItem:
+    """Change a local item's standard fields; the deadline text is parsed again.
+
+    Conditional on the `version` the editor loaded (the instance's own when None): of two
+    people saving the same item the second gets `VersionConflict` and nothing is
+    overwritten (core.versioning)."""
     allowed, why = can_edit_item(actor, item)
     if not allowed:
         raise PermissionDenied(why)
     reason = require_reason(reason)
+    yours = {**data, "channels": channels} if channels is not None else dict(data)
+    claim(item, version, fields=EDIT_COMPARE, yours=yours, base=base)
+    item.refresh_from_db()
     before = item_state(item)
     for field in EDIT_FIELDS:
         if field in data:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEventType
+from gongkai.core.versioning import VersionConflict, VersionForm, model_values
 from gongkai.core.views import staff_required
 
 from . import services
@@ -86,9 +87,14 @@ def _item(request, pk: int) -> CatalogueItem:
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     allowed, why = services.can_edit_item(request.user, item)
-    form = ItemForm(
-        request.POST or None, instance=CatalogueItem.objects.get(pk=item.pk), site=item.site
-    )
+
+    def item_form(data):
+        instance = CatalogueItem.objects.get(pk=item.pk)
+        return ItemForm(data, instance=instance, site=item.site, versioned=True)
+
+    form = item_form(request.POST or None)
+    form.load(item.version, model_values(item, services.EDIT_COMPARE))
+    conflict = None
     if request.method == "POST":
         if not allowed:
             return render(
@@ -98,8 +104,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = {
                 f: form.cleaned_data[f]
                 for f in form.cleaned_data
-                if f not in ("reason", "channels")
+                if f not in ("reason", "channels", *VersionForm.VERSION_KEYS)
             }
+            version, base = form.version_data()
             try:
                 services.update_item(
                     item,
@@ -107,7 +114,13 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     form.cleaned_data["channels"],
                     form.cleaned_data["reason"],
                     request.user,
+                    version=version,
+                    base=base,
                 )
+            except VersionConflict as exc:
+                # Nothing was saved; the user's input stays in the form beside the differences.
+                conflict = exc
+                form = item_form(VersionForm.after_conflict(request.POST, exc))
             except (PermissionDenied, ValidationError) as exc:
                 form.add_error(None, _message(exc))
             else:
@@ -116,7 +129,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "catalogue/staff/item_form.html",
-        {"form": form, "item": item, "allowed": allowed, "why": why},
+        {"form": form, "item": item, "allowed": allowed, "why": why, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.models import Organisation, OrganisationKind
+from gongkai.core.versioning import VersionForm
 
 from .models import (
     AppealKind,
@@ -273,7 +274,9 @@ class StaffRegisterForm(ApplicantFields):
         self.fields["organisation"].queryset = organisations
 
 
-class ActionForm(forms.Form):
+class ActionForm(VersionForm):
+    """A step on a case; it carries the case version the page showed (no lost updates)."""
+
     on = date_field(_("日期"))
 
 

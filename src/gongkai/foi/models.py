@@ -210,6 +210,12 @@ class FoiRequest(models.Model):
         _("误登记"), default=False, help_text=_("误登记后关闭的申请不计入统计，但不删除。")
     )
     anonymised = models.BooleanField(_("已匿名化"), default=False)
+    version = models.PositiveIntegerField(
+        _("编辑版本"),
+        default=1,
+        editable=False,
+        help_text=_("每次办理操作加一，防止两人同时办理互相覆盖"),
+    )
 
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

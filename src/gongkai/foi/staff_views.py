@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core import permissions
 from gongkai.core.models import Organisation
 from gongkai.core.pdf import PdfUnavailable, pdf_available
+from gongkai.core.versioning import VersionConflict, model_values
 from gongkai.core.views import staff_required
 
 from . import forms, letters, privacy, rules, statistics, workflow
@@ -259,10 +260,14 @@ def _case_context(request, case, bound: dict | None = None):
     events = list(case.events.all())
     due = rules.due_from_events(events)
     actions = []
+    shown = model_values(case, workflow.CASE_COMPARE)
     for action in ACTIONS:
         if not action.available(case):
             continue
-        form = (bound or {}).get(action.slug) or action.form(prefix=action.slug)
+        form = (bound or {}).get(action.slug)
+        if form is None:
+            form = action.form(prefix=action.slug)
+            form.load(case.version, shown)
         hint = _correction_hint(case) if action.slug == "correction" else action.hint
         actions.append({"action": action, "form": form, "hint": hint})
     consult = next((e for e in reversed(events) if e.kind == "consultation_started"), None)
@@ -299,23 +304,36 @@ def case_action(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if action is None:
         raise Http404
     form = action.form(request.POST, request.FILES, prefix=slug)
-    if not action.available(case):
-        form.is_valid()
-        form.add_error(
-            None, f"申请当前状态为“{case.get_state_display()}”，不能进行“{action.label}”。"
-        )
-    elif form.is_valid():
+    conflict = None
+    refused = f"申请当前状态为“{case.get_state_display()}”，不能进行“{action.label}”。"
+    if not form.is_valid():
+        if not action.available(case):
+            form.add_error(None, refused)
+    else:
+        version, base = form.version_data()
         try:
-            action.run(case, form.cleaned_data, request.user)
+            # Checked against the version the page showed before the state: someone who
+            # handled the case meanwhile is named, with what they changed.
+            with workflow.handling(case, version, base):
+                if not action.available(case):
+                    raise workflow.WorkflowError(refused)
+                action.run(case, form.cleaned_data, request.user)
+        except VersionConflict as exc:
+            conflict = exc
+            case = get_case(request, pk)
+            form = action.form(
+                forms.ActionForm.after_conflict(request.POST, exc, prefix=slug), prefix=slug
+            )
         except (workflow.WorkflowError, rules.RuleError) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"已完成：{action.label}。")
             return redirect("foi_staff:case", pk=case.pk)
     context = _case_context(request, case, {slug: form})
+    context["conflict"] = conflict
     if not action.available(case):
         context["actions"].insert(0, {"action": action, "form": form, "hint": action.hint})
-    return render(request, "foi/staff/case.html", context, status=400)
+    return render(request, "foi/staff/case.html", context, status=409 if conflict else 400)
 
 
 @staff_required

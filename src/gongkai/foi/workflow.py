@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from contextlib import contextmanager
 from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from gongkai.core.audit import actor_snapshot, record_event, snapshot
 from gongkai.core.models import AuditEventType, Organisation, Site
 from gongkai.core.sequences import next_value
+from gongkai.core.versioning import expect
 from gongkai.core.workcalendar import add_working_days, count_working_days
 
 from . import notify, rules
@@ -270,6 +273,9 @@ def _step(request: FoiRequest, transition: str, *args) -> None:
 
 
 def _locked(request: FoiRequest) -> FoiRequest:
+    """The case row, locked for this step, its version moved on: every step edits the case,
+    so a page loaded before it can tell (`handling`)."""
+    FoiRequest.objects.filter(pk=request.pk).update(version=F("version") + 1)
     return FoiRequest.objects.select_for_update().get(pk=request.pk)
 
 
@@ -720,3 +726,19 @@ def anonymise(request: FoiRequest, actor=None) -> FoiRequest:
     from .privacy import anonymise as erase
 
     return erase(request, actor)
+
+
+# --------------------------------------------------------------------------- concurrent staff
+
+#: what a conflicting step on a case shows: the fields the steps change
+CASE_COMPARE = [*AUDIT_FIELDS, "outcome_reason", "delivery_note"]
+
+
+@contextmanager
+def handling(request: FoiRequest, version: int, base: str | None = None):
+    """A staff step on the case as the page showed it at `version`: if someone handled the
+    case since, `VersionConflict` says what changed, and the step is not run. The row stays
+    locked until the step commits, so two staff cannot both act on the same state."""
+    with transaction.atomic():
+        expect(request, version, fields=CASE_COMPARE, base=base)
+        yield

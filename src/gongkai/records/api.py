@@ -24,7 +24,7 @@ from . import workflow
 from .content import UploadRejected
 from .models import ApiToken, Disclosure, Kind, Record, State, Validity
 from .selectors import PUBLIC_STATES, published_records
-from .workflow import WorkflowError
+from .workflow import VersionConflict, WorkflowError
 
 router = Router(tags=["信息发布"])
 
@@ -217,8 +217,42 @@ class DraftIn(Schema):
     docx_base64: str | None = Field(None, description="可选：Base64 编码的 .docx，作为正文")
 
 
+class DraftUpdateIn(Schema):
+    """The whole set of drafting fields, and the version they were read at."""
+
+    version: int = Field(..., ge=1, le=2**31 - 1, description="读取时的版本号（乐观锁）")
+    kind: Kind = Kind.GENERAL
+    title: str = Field(..., min_length=1, max_length=300)
+    formed_on: date = Field(..., description="形成/变更日期，公开时限自次日起算")
+    written_on: date | None = None
+    document_number: str = Field("", max_length=100)
+    subject: str = Field("01", max_length=2, description="主题分类代码 01–21")
+    genre: str = Field("通知", max_length=10)
+    keywords: str = Field("", max_length=200)
+    summary: str = ""
+    body: str = Field("", description="HTML 正文，服务器端净化")
+    validity: Validity = Validity.NONE
+    disclosure: Disclosure = Disclosure.PROACTIVE
+    disclosure_reason: str = ""
+    policy_id: int | None = Field(None, description="解读所对应的政策信息 ID")
+
+
+class FieldChangeOut(Schema):
+    name: str
+    label: str
+    theirs: str = Field(description="对方保存的值")
+    yours: str = Field(description="本次提交的值")
+
+
+class ConflictOut(Schema):
+    detail: str
+    version: int = Field(description="当前版本号")
+    changes: list[FieldChangeOut]
+
+
 class DraftOut(Schema):
     id: int
+    version: int = Field(description="版本号：修改时原样提交")
     state: str
     title: str
     due_date: date | None
@@ -236,6 +270,7 @@ def _draft_out(record: Record, notes: list[str]) -> dict:
 
     return {
         "id": record.pk,
+        "version": record.version,
         "state": record.state,
         "title": record.title,
         "due_date": record.due_date,
@@ -289,6 +324,39 @@ def create_draft(request, payload: DraftIn):
 def get_draft(request, record_id: int):
     record = get_object_or_404(workflow.records_for(request.auth), pk=record_id)
     return Status(200, _draft_out(record, []))
+
+
+@router.put(
+    "/staff/records/{record_id}",
+    auth=ApiTokenAuth(),
+    response={200: DraftOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+    summary="修改草稿（需接口令牌；须提交读取时的版本号，被他人修改过时返回 409）",
+)
+def update_draft(request, record_id: int, payload: DraftUpdateIn):
+    record = get_object_or_404(workflow.records_for(request.auth), pk=record_id)
+    data = payload.dict(exclude={"version", "policy_id"})
+    data["kind"] = str(payload.kind)
+    data["validity"] = str(payload.validity)
+    data["disclosure"] = str(payload.disclosure)
+    if payload.kind == Kind.INTERPRETATION:
+        data["policy"] = Record.objects.filter(pk=payload.policy_id).first()
+    try:
+        # What the client saw is unknown: a conflict lists where it differs from the stored.
+        notes = workflow.update_draft(request.auth, record, data, version=payload.version, base="")
+    except VersionConflict as exc:
+        return Status(
+            409,
+            {
+                "detail": str(exc),
+                "version": exc.current,
+                "changes": [vars(c) for c in exc.changes],
+            },
+        )
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
+    except (WorkflowError, UploadRejected) as exc:
+        return Status(400, {"detail": str(exc)})
+    return Status(200, _draft_out(record, notes))
 
 
 @router.post(

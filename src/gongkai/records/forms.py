@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gongkai.core.versioning import VersionForm
+
 from .models import (
     GENRES,
     SUBJECTS,
@@ -21,9 +23,10 @@ class SubscribeForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱"), max_length=254)
 
 
-class RecordForm(forms.Form):
+class RecordForm(VersionForm):
     """The drafting fields. `catalogue_item` and `organisation` are chosen from what the
-    user may publish under; the body comes from the editor or from a .docx."""
+    user may publish under; the body comes from the editor or from a .docx. Editing an
+    existing draft carries its version (`versioned`); a new draft has none."""
 
     organisation = forms.ModelChoiceField(label=_("发布机构"), queryset=None)
     catalogue_item = forms.ModelChoiceField(label=_("公开事项（目录末级）"), queryset=None)
@@ -81,8 +84,13 @@ class RecordForm(forms.Form):
         label=_("附件为图片时的替代文本"), max_length=200, required=False
     )
 
-    def __init__(self, *args, organisations=None, items=None, site_ids=None, **kwargs):
+    def __init__(
+        self, *args, organisations=None, items=None, site_ids=None, versioned=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if not versioned:
+            for key in self.VERSION_KEYS:
+                del self.fields[key]
         self.fields["organisation"].queryset = organisations
         self.fields["catalogue_item"].queryset = items
         self.fields["catalogue_item"].label_from_instance = lambda i: f"{i.domain.name} / {i.name}"
@@ -94,14 +102,17 @@ class RecordForm(forms.Form):
 
     def record_data(self) -> dict:
         data = dict(self.cleaned_data)
-        for key in ("organisation", "catalogue_item", "docx", "attachment", "attachment_alt"):
+        for key in ("organisation", "catalogue_item", "docx", "attachment", "attachment_alt",
+                    *self.VERSION_KEYS):  # fmt: skip
             data.pop(key, None)
         if not data.get("interpretation_form"):
             data["interpretation_form"] = ""
         return data
 
 
-class RevisionForm(forms.Form):
+class RevisionForm(VersionForm):
+    """A revision of published content; reworking a returned revision carries its version."""
+
     title = forms.CharField(label=_("标题"), max_length=300)
     summary = forms.CharField(
         label=_("内容概述"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -117,6 +128,12 @@ class RevisionForm(forms.Form):
         help_text=_("将显示在公开页面的“更新记录”中"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, versioned=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not versioned:
+            for key in self.VERSION_KEYS:
+                del self.fields[key]
 
 
 class ReviewForm(forms.Form):

@@ -260,6 +260,13 @@ class Record(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    content_editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("内容修改人"),
+        blank=True,
+        related_name="+",
+        help_text=_("起草之后修改过内容或附件的人；他们不能审核该信息（四眼原则）"),
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提交人"),
@@ -268,6 +275,7 @@ class Record(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    submitted_at = models.DateTimeField(_("提交审核时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("审核人"),
@@ -275,6 +283,12 @@ class Record(ConcurrentTransitionMixin, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    version = models.PositiveIntegerField(
+        _("编辑版本"),
+        default=1,
+        editable=False,
+        help_text=_("每次保存修改加一，防止覆盖他人的修改"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -389,6 +403,22 @@ class RecordRevision(ConcurrentTransitionMixin, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    content_editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("内容修改人"),
+        blank=True,
+        related_name="+",
+        help_text=_("修订人之外修改过该修订内容的人；他们不能审核该修订（四眼原则）"),
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交审核时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("审核人"),
@@ -396,6 +426,12 @@ class RecordRevision(ConcurrentTransitionMixin, models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    version = models.PositiveIntegerField(
+        _("编辑版本"),
+        default=1,
+        editable=False,
+        help_text=_("每次保存修改加一，防止覆盖他人的修改"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)

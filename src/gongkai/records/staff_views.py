@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEvent, AuditEventType
 from gongkai.core.permissions import organisations_for
+from gongkai.core.versioning import VersionConflict, VersionForm, model_values
 from gongkai.core.views import staff_required
 
 from . import channels, deadlines, workflow
@@ -101,7 +102,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form(request, data=None, files=None, initial=None):
+def _form(request, data=None, files=None, initial=None, versioned=False):
     orgs = organisations_for(request.user, EDIT_ROLES).order_by("path")
     items = workflow.leaf_items_for(request.user).order_by("domain__sort_order", "path")
     return RecordForm(
@@ -111,6 +112,7 @@ def _form(request, data=None, files=None, initial=None):
         organisations=orgs,
         items=items,
         site_ids=list(orgs.values_list("site_id", flat=True)),
+        versioned=versioned,
     )
 
 
@@ -160,14 +162,32 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial.update(
         organisation=record.organisation, catalogue_item=record.catalogue_item, policy=record.policy
     )
-    form = _form(request, request.POST or None, request.FILES or None, initial)
-    form.fields["organisation"].disabled = True
-    form.fields["catalogue_item"].disabled = True
+
+    def edit_form(data, files):
+        form = _form(request, data, files, initial, versioned=True)
+        form.fields["organisation"].disabled = True
+        form.fields["catalogue_item"].disabled = True
+        return form
+
+    form = edit_form(request.POST or None, request.FILES or None)
+    form.load(record.version, model_values(record, workflow.EDIT_COMPARE))
+    conflict = None
     if request.method == "POST" and form.is_valid():
+        version, base = form.version_data()
         try:
             notes = workflow.update_draft(
-                request.user, record, form.record_data(), _docx(request), _files(request)
+                request.user,
+                record,
+                form.record_data(),
+                _docx(request),
+                _files(request),
+                version=version,
+                base=base,
             )
+        except VersionConflict as exc:
+            # Nothing was saved; the user's input stays in the form beside the differences.
+            conflict = exc
+            form = edit_form(VersionForm.after_conflict(request.POST, exc), None)
         except RULE_ERRORS as exc:
             form.add_error(None, str(exc))
         else:
@@ -175,7 +195,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, note)
             messages.success(request, "已保存修改。")
             return redirect("records_staff:detail", pk)
-    return render(request, "records/staff/form.html", {"form": form, "record": record})
+    return render(
+        request,
+        "records/staff/form.html",
+        {"form": form, "record": record, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @staff_required
@@ -190,6 +215,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "record": record,
         "can_edit": can_edit,
         "can_review": can_review,
+        "approval_refusal": workflow.approval_refusal(user, record) if can_review else "",
+        "revision_refusal": workflow.approval_refusal(user, open_revision)
+        if can_review and open_revision
+        else "",
         "attachments": record.attachments.all(),
         "reviews": record.reviews.select_related("reviewer", "revision")[:10],
         "revisions": record.revisions.order_by("number"),
@@ -260,27 +289,41 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     revision = record.revisions.filter(state=RevisionState.RETURNED).first()
     source = revision.content if revision else record.content()
+    initial = {
+        "title": source["title"],
+        "summary": source["summary"],
+        "body": source["body"],
+        "reason": revision.reason if revision else "",
+    }
     form = RevisionForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={
-            "title": source["title"],
-            "summary": source["summary"],
-            "body": source["body"],
-            "reason": revision.reason if revision else "",
-        },
+        request.POST or None, request.FILES or None, initial=initial, versioned=bool(revision)
     )
+    if revision:
+        form.load(revision.version, workflow.revision_form_values(revision))
+    conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("title", "summary", "body")}
         try:
             if revision:
+                version, base = form.version_data()
                 notes = workflow.update_revision(
-                    request.user, revision, data, form.cleaned_data["reason"], _docx(request)
+                    request.user,
+                    revision,
+                    data,
+                    form.cleaned_data["reason"],
+                    _docx(request),
+                    version=version,
+                    base=base,
                 )
             else:
                 _, notes = workflow.start_revision(
                     request.user, record, data, form.cleaned_data["reason"], _docx(request)
                 )
+        except VersionConflict as exc:
+            conflict = exc
+            form = RevisionForm(
+                VersionForm.after_conflict(request.POST, exc), initial=initial, versioned=True
+            )
         except RULE_ERRORS as exc:
             form.add_error(None, str(exc))
         except PermissionDenied:
@@ -291,7 +334,10 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "修订已提交审核；审核发布前，公开页面保持原内容。")
             return redirect("records_staff:detail", pk)
     return render(
-        request, "records/staff/revise.html", {"form": form, "record": record, "revision": revision}
+        request,
+        "records/staff/revise.html",
+        {"form": form, "record": record, "revision": revision, "conflict": conflict},
+        status=409 if conflict else 200,
     )
 
 
@@ -332,11 +378,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         record__organisation__in=orgs, state=RevisionState.SUBMITTED
     ).select_related("record")
     approved = Record.objects.filter(organisation__in=orgs, state=State.APPROVED)
+    records = list(records.select_related("organisation", "submitted_by"))
+    revisions = list(revisions)
+    for item in [*records, *revisions]:
+        # 四眼原则: the queue offers approval only to reviewers who did not handle the content.
+        item.approval_refusal = workflow.approval_refusal(request.user, item)
     return render(
         request,
         "records/staff/review_queue.html",
         {
-            "records": records.select_related("organisation", "submitted_by"),
+            "records": records,
             "revisions": revisions,
             "approved": approved.select_related("organisation"),
         },

@@ -31,6 +31,7 @@ from gongkai.core.html import sanitize_html
 from gongkai.core.models import AuditEventType, Organisation, Role
 from gongkai.core.permissions import organisations_for
 from gongkai.core.sites import touch_site
+from gongkai.core.versioning import VersionConflict, claim
 
 from . import content as content_rules
 from . import deadlines, numbering
@@ -83,6 +84,14 @@ DRAFT_FIELDS = [
 
 class WorkflowError(ValueError):
     """A step the rules do not allow; the message is shown to the user as is."""
+
+
+__all__ = ["VersionConflict", "WorkflowError"]
+
+#: what a conflicting draft save compares, field by field
+EDIT_COMPARE = [*DRAFT_FIELDS, "body", "policy"]
+#: what the revision form edits (the content keys, and the update note)
+REVISION_COMPARE = ["title", "summary", "body"]
 
 
 # --------------------------------------------------------------------------- permissions
@@ -257,9 +266,22 @@ def create_draft(
 
 
 def update_draft(
-    actor, record: Record, data: dict, docx: bytes | None = None, files=()
+    actor,
+    record: Record,
+    data: dict,
+    docx: bytes | None = None,
+    files=(),
+    *,
+    version: int | None = None,
+    base: str | None = None,
 ) -> list[str]:
-    """Change a draft or a returned record; published records change only by revision."""
+    """Change a draft or a returned record; published records change only by revision.
+
+    `version` is the version the editor loaded (the instance's own when None): the save is
+    conditional on it, so of two people saving the same draft the second gets
+    `VersionConflict` (with `base`, the form's fingerprint, saying what the other changed)
+    and nothing is overwritten. The editor is recorded among the content editors, who may
+    not approve it (四眼原则)."""
     _require(actor, record.organisation, EDIT_ROLES, "修改该信息")
     if record.state not in (State.DRAFT, State.RETURNED):
         raise WorkflowError("只有草稿或已退回的信息可以直接修改；已发布的信息请提交修订。")
@@ -267,11 +289,16 @@ def update_draft(
     notes = _prepare_body(data, docx)
     checked = _check_files(files)
     with transaction.atomic():
+        claim(record, version, fields=EDIT_COMPARE, yours=data, base=base)
+        record.refresh_from_db()
+        if record.state not in (State.DRAFT, State.RETURNED):
+            raise WorkflowError("该信息已提交审核或已发布，不能再直接修改。")
         before = snapshot(record, [*DRAFT_FIELDS, "body"])
         for key, value in data.items():
             setattr(record, key, value)
         deadlines.apply_due(record)
         record.save()
+        _add_editor(record, actor)
         _save_files(record, checked)
         _audit(
             AuditEventType.OBJECT_CHANGED,
@@ -284,6 +311,12 @@ def update_draft(
     return notes
 
 
+def _add_editor(target: Record | RecordRevision, actor) -> None:
+    """Remember who changed the content besides its author: they may not approve it."""
+    if getattr(actor, "pk", None) is not None and actor.pk != target.created_by_id:
+        target.content_editors.add(actor)
+
+
 def add_attachments(actor, record: Record, files) -> None:
     _require(actor, record.organisation, EDIT_ROLES, "上传附件")
     if record.state not in (State.DRAFT, State.RETURNED):
@@ -291,6 +324,7 @@ def add_attachments(actor, record: Record, files) -> None:
     checked = _check_files(files)
     with transaction.atomic():
         _save_files(record, checked)
+        _add_editor(record, actor)
         _audit(
             AuditEventType.OBJECT_CHANGED,
             actor,
@@ -326,6 +360,7 @@ def submit(actor, record: Record) -> None:
     before = snapshot(record, STATE_FIELDS)
     _transition(record, "submit")
     record.submitted_by = actor
+    record.submitted_at = timezone.now()
     record.save()
     _state_event(actor, record, before, "提交审核")
 
@@ -368,31 +403,44 @@ def _passed_review(record: Record, revision: RecordRevision | None, since) -> bo
     return reviews.exists()
 
 
-def _last_submission(record: Record):
-    from gongkai.core.models import AuditEvent
+def approval_refusal(actor, target: Record | RecordRevision) -> str:
+    """Why `actor` may not approve this record or revision ("" when they may).
 
-    return (
-        AuditEvent.objects.filter(
-            object_type=record._meta.label_lower,
-            object_id=str(record.pk),
-            message="提交审核",
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    四眼原则 (《条例》第十七条, 先审查、后公开): whoever wrote the content, edited it or submitted
+    it is not the one who approves it. Read from the fields (author, content editors,
+    submitter) so the approval step, the review queue and the detail page agree."""
+    uid = getattr(actor, "pk", None)
+    if uid is None:
+        return ""
+    revision = isinstance(target, RecordRevision)
+    what = "修订" if revision else "信息"
+    rule = "四眼原则：须由未经手该内容的其他审核人审核通过"
+    if target.created_by_id == uid:
+        author = "修订人" if revision else "起草人"
+        return f"{author}不能审核自己的{what}（您起草了该内容；{rule}）。"
+    if target.content_editors.filter(pk=uid).exists():
+        return f"修改过内容的人不能审核自己修改过的{what}（{rule}）。"
+    if target.submitted_by_id == uid:
+        return f"提交人不能审核自己提交的{what}（{rule}）。"
+    return ""
+
+
+def may_approve(actor, target: Record | RecordRevision) -> bool:
+    """Whether the review pages offer 审核通过 to this reviewer."""
+    organisation = target.organisation if isinstance(target, Record) else target.record.organisation
+    return can_act(actor, organisation, REVIEW_ROLES) and not approval_refusal(actor, target)
 
 
 @transaction.atomic
 def approve(actor, record: Record) -> None:
-    """审核通过: by a reviewer who is not the submitter, after a passed confidentiality review
-    of this submission."""
+    """审核通过: by a reviewer who neither wrote, edited nor submitted it, after a passed
+    confidentiality review of this submission."""
     _require(actor, record.organisation, REVIEW_ROLES, "审核该信息")
-    if record.state == State.SUBMITTED and record.submitted_by_id == getattr(actor, "pk", None):
-        raise WorkflowError("提交人不能审核自己提交的信息（先审后发，须由他人审核）。")
-    if record.state == State.SUBMITTED and not _passed_review(
-        record, None, _last_submission(record)
-    ):
+    if record.state == State.SUBMITTED:
+        refusal = approval_refusal(actor, record)
+        if refusal:
+            raise WorkflowError(refusal)
+    if record.state == State.SUBMITTED and not _passed_review(record, None, record.submitted_at):
         raise WorkflowError("请先完成保密审查并确认各项内容，再审核通过。")
     before = snapshot(record, STATE_FIELDS)
     _transition(record, "approve")
@@ -608,11 +656,21 @@ def start_revision(
         raise WorkflowError("修订内容与当前发布版本相同。")
     checked = _check_files(files)
     with transaction.atomic():
+        # Two editors starting a revision at once: the second waits here, then is refused.
+        Record.objects.select_for_update().filter(pk=record.pk).first()
+        if record.revisions.exclude(state=RevisionState.PUBLISHED).exists():
+            raise WorkflowError("该信息已有一个修订在处理中，请先完成它。")
         number = (
             record.revisions.order_by("-number").values_list("number", flat=True).first()
         ) or 1
         revision = RecordRevision.objects.create(
-            record=record, number=number + 1, content=content, reason=reason, created_by=actor
+            record=record,
+            number=number + 1,
+            content=content,
+            reason=reason,
+            created_by=actor,
+            submitted_by=actor,
+            submitted_at=timezone.now(),
         )
         _save_files(record, checked, revision)
         _audit(
@@ -626,24 +684,53 @@ def start_revision(
     return revision, notes
 
 
+def revision_form_values(revision: RecordRevision) -> dict:
+    values = {k: revision.content.get(k) for k in REVISION_COMPARE}
+    values["reason"] = revision.reason
+    return values
+
+
 @transaction.atomic
 def update_revision(
-    actor, revision: RecordRevision, data: dict, reason: str, docx: bytes | None = None
+    actor,
+    revision: RecordRevision,
+    data: dict,
+    reason: str,
+    docx: bytes | None = None,
+    *,
+    version: int | None = None,
+    base: str | None = None,
 ) -> list[str]:
-    """Rework a returned revision and submit it again."""
+    """Rework a returned revision and submit it again. Conditional on the `version` the
+    editor loaded, as drafts are (`update_draft`)."""
     record = revision.record
     _require(actor, record.organisation, EDIT_ROLES, "修订该信息")
     if revision.state != RevisionState.RETURNED:
         raise WorkflowError("只有被退回的修订可以修改后重新提交。")
     content, notes = _revision_content(record, data, docx)
+    reason = (reason or revision.reason).strip()
+    claim(
+        revision,
+        version,
+        yours={**{k: content.get(k) for k in REVISION_COMPARE}, "reason": reason},
+        base=base,
+        read=revision_form_values,
+        describe_as=(Record, RecordRevision),
+    )
+    revision.refresh_from_db()
+    if revision.state != RevisionState.RETURNED:
+        raise WorkflowError("该修订已被重新提交，不能再修改。")
     before = revision.content
     revision.content = content
-    revision.reason = (reason or revision.reason).strip()
+    revision.reason = reason
     try:
         revision.resubmit()
     except TransitionNotAllowed:
         raise WorkflowError("该修订当前不能重新提交。") from None
+    revision.submitted_by = actor
+    revision.submitted_at = timezone.now()
     revision.save()
+    _add_editor(revision, actor)
     _audit(
         AuditEventType.STATE_CHANGED,
         actor,
@@ -659,9 +746,11 @@ def update_revision(
 def approve_revision(actor, revision: RecordRevision) -> None:
     record = revision.record
     _require(actor, record.organisation, REVIEW_ROLES, "审核修订")
-    if revision.created_by_id == getattr(actor, "pk", None):
-        raise WorkflowError("修订人不能审核自己的修订。")
-    if not _passed_review(record, revision, _last_revision_submission(revision)):
+    if revision.state == RevisionState.SUBMITTED:
+        refusal = approval_refusal(actor, revision)
+        if refusal:
+            raise WorkflowError(refusal)
+    if not _passed_review(record, revision, revision.submitted_at):
         raise WorkflowError("请先对该修订完成保密审查，再审核通过。")
     try:
         revision.approve()
@@ -670,21 +759,6 @@ def approve_revision(actor, revision: RecordRevision) -> None:
     revision.approved_by = actor
     revision.save()
     _audit(AuditEventType.STATE_CHANGED, actor, record, f"修订审核通过（第{revision.number}版）")
-
-
-def _last_revision_submission(revision: RecordRevision):
-    from gongkai.core.models import AuditEvent
-
-    return (
-        AuditEvent.objects.filter(
-            object_type=revision.record._meta.label_lower,
-            object_id=str(revision.record_id),
-            message__contains=f"提交修订（第{revision.number}版）",
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ def copy_back(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0004_sequence"),
-        ("records", "0002_record_item_date_index"),
+        ("records", "0003_four_eyes_and_versions"),
     ]
 
     operations = [
