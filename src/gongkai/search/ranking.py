@@ -1,24 +1,25 @@
 """The ranking formula, shared by every backend, so FTS5 and tantivy order results alike.
 
-An engine retrieves candidates by its own bm25 (title ×10, identifiers ×10, pinyin ×4, body ×1,
-multiplied by the kind's prior: 0.5 for reference entries such as catalogue items and
-organisations) and returns the best RERANK_WINDOW of them; those are then ordered here by a key
-computed from the documents themselves, best first:
+An engine retrieves candidates by its own bm25 (title ×10, identifiers ×10, pinyin ×4, body ×1;
+a phrase of the words as typed scores again, see tokenize) and returns the best RERANK_WINDOW of
+them; those are then ordered here by a key computed from their titles, best first:
 
 1. every required word matched (a relaxed hit comes after all strict ones);
 2. the title equals the query (title_key, punctuation and spaces ignored);
 3. the title holds every required word;
 4. the title holds the words as typed, adjacent and in order (a boost phrase, or the one word);
-5. information before reference entries (the prior);
+5. information before reference entries (catalogue items, organisations, guide pages, gazette
+   issues describe where information is);
 6. how much of the title the typed words make up, in tenths (the closest title to what was typed);
 7. how many of the required words the title holds;
-8. the words adjacent and in order anywhere (title or body);
-9. the engine's bm25 relative to the best candidate's, in bands of a factor of two (the engines
-   compute bm25 differently; they agree on the band, not on the digits);
-10. the newer document (recency breaks ties);
-11. doc_id, so the order is total.
+8. the engine's bm25 relative to the best candidate's, in bands of a factor of two (the engines
+   compute bm25 differently; they agree on the band, not on the digits), which carries the
+   body: how often the words occur and whether they stand together there;
+9. the newer document (recency breaks ties);
+10. doc_id, so the order is total.
 
 A document's own 文号 and 索引号 count as part of its title; a 文号 cited in a body does not.
+Only titles are read here: normalising 40 bodies per query cost more than the engine's search.
 
 Past the window (deep pages) the engine's order is used as it is.
 """
@@ -66,17 +67,13 @@ def _coverage(parsed: tokenize.ParsedQuery, title_key: str) -> int:
 
 def sort_key(parsed: tokenize.ParsedQuery, doc: StoredDoc, best: float = 0.0):
     title = tokenize.normalize(doc.title)
-    body = tokenize.normalize(doc.body)
     key = tokenize.title_key(doc.title)
-    # A document's own 文号 and 索引号 count as its title; a 文号 cited in the body does not.
     own = set(tokenize.identifier_tokens(tokenize.document_identifiers(doc.extra)).split())
     own.update(tokenize.doc_number_tokens(title))
-    cited = set(tokenize.doc_number_tokens(body))
     in_title = [_term_in(t, title, own) for t in parsed.terms]
     single = [t[0] for t in parsed.terms] if len(parsed.terms) == 1 else []
     phrases = [b.phrase for b in parsed.boosts] or single
     phrase_title = sum(_present(p, title, own) for p in phrases)
-    phrase_any = sum(_present(p, title, own) or _present(p, body, cited) for p in phrases)
     published = doc.published_at.timestamp() if doc.published_at else 0.0
     return (
         doc.partial,
@@ -86,7 +83,6 @@ def sort_key(parsed: tokenize.ParsedQuery, doc: StoredDoc, best: float = 0.0):
         doc.kind in REFERENCE_KINDS,
         -_coverage(parsed, key),
         -sum(in_title),
-        -phrase_any,
         _band(doc.score, best),
         -published,
         doc.doc_id,

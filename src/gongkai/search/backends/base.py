@@ -18,13 +18,8 @@ MAX_OFFSET = 2000  # deep pages cost a full scan and nobody reads them
 FEW_HITS = 3  # below this many results a "did you mean" is looked for
 EXACT_TITLE_LIMIT = 5  # documents whose title equals the query, put first
 # Reference entries (the catalogue's items, organisations, guide pages, gazette issues) describe
-# where information is; their bm25 is multiplied by this so the information itself comes first.
+# where information is; search.ranking puts the information itself before them.
 REFERENCE_KINDS = frozenset({"catalogue", "organisation", "guide_page", "gazette_issue"})
-REFERENCE_PRIOR = 0.5
-
-
-def prior(kind: str) -> float:
-    return REFERENCE_PRIOR if kind in REFERENCE_KINDS else 1.0
 
 
 @dataclass

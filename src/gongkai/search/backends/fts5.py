@@ -30,13 +30,12 @@ from .base import (
     SearchDocument,
     SearchQuery,
     StoredDoc,
-    prior,
 )
 
 ENTRY = "search_searchentry"
 FTS = "search_fts"
 TOKENIZE = "unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
-FTS_DDL = f'CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, pinyin, ident, prior UNINDEXED, tokenize="{TOKENIZE}")'
+FTS_DDL = f'CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(title, body, pinyin, ident, tokenize="{TOKENIZE}")'
 # The same table Django creates for models.SearchEntry, for a database outside Django (bench).
 ENTRY_DDL = f"""CREATE TABLE IF NOT EXISTS {ENTRY} (
     id integer NOT NULL PRIMARY KEY AUTOINCREMENT,
@@ -62,7 +61,10 @@ ENTRY_INDEXES = [
     f"CREATE INDEX IF NOT EXISTS search_searchentry_title_key ON {ENTRY} (title_key)",
 ]
 WEIGHTS = (10.0, 1.0, 4.0, 10.0)  # title, body, pinyin, ident
-BM25 = f"bm25({FTS}, {', '.join(str(w) for w in WEIGHTS)}) * {FTS}.prior"
+BM25 = f"bm25({FTS}, {', '.join(str(w) for w in WEIGHTS)})"
+# The same bm25 as FTS5's `rank` column: ORDER BY rank lets FTS5 sort without calling the
+# function through SQL for every match, about twice as fast on common words.
+RANK = f"bm25({', '.join(str(w) for w in WEIGHTS)})"
 BATCH = 500
 FILTER_COLUMNS = {
     "organisation": "organisation_id",
@@ -234,7 +236,6 @@ class Fts5Backend(SearchBackend):
             tokenize.text_tokens(doc.body),
             tokenize.pinyin_tokens(doc.title),
             tokenize.identifier_tokens(tokenize.document_identifiers(doc.extra)),
-            prior(doc.kind or ""),
         )
         return entry, tokens
 
@@ -255,8 +256,7 @@ class Fts5Backend(SearchBackend):
             if fresh is not None:
                 fresh.add(row_id)
             conn.execute(
-                f"INSERT INTO {FTS} (rowid, title, body, pinyin, ident, prior) "
-                f"VALUES (?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO {FTS} (rowid, title, body, pinyin, ident) VALUES (?, ?, ?, ?, ?)",
                 (row_id, *tokens),
             )
 
@@ -334,11 +334,12 @@ class Fts5Backend(SearchBackend):
                 params.extend(values)
         return " AND ".join(clauses), params
 
-    def _stored_rows(self, inner: str, params: list) -> list[StoredDoc]:
+    def _stored_rows(self, inner: str, params: list, order: str = "") -> list[StoredDoc]:
+        order = order or "s.score, e.published_at DESC, e.id DESC"
         rows = self._rows(
             f"SELECT e.doc_id, e.title, e.url, e.body, e.kind, e.organisation_name, "
             f"e.published_at, e.extra, s.score FROM ({inner}) s JOIN {ENTRY} e ON e.id = s.rid "
-            f"ORDER BY s.score, e.published_at DESC, e.id DESC",
+            f"ORDER BY {order}",
             params,
         )
         return [
@@ -359,39 +360,43 @@ class Fts5Backend(SearchBackend):
     def _search(self, parsed, query, *, relaxed=False, offset=0, limit=20):
         where, params = self._where(query)
         filtered = where != "1"
+        total = None
         if parsed:
-            # Rank inside FTS5 first and fetch the stored columns for one page only: sorting
-            # thousands of joined rows with their bodies is what makes a naive query slow.
+            # Rank inside FTS5 and count in the same pass (a window count), then fetch the stored
+            # columns for one page only: sorting thousands of joined rows with their bodies, or
+            # matching twice, is what makes a naive query slow.
             match = [match_expression(parsed, relaxed=relaxed)]
-            if query.sort == "date":
-                inner = (
-                    f"SELECT e.id AS rid, 0.0 AS score FROM {ENTRY} e WHERE e.id IN "
-                    f"(SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?) AND {where} "
-                    f"ORDER BY e.published_at DESC, e.id DESC LIMIT ? OFFSET ?"
-                )
-            elif filtered:
-                inner = (
-                    f"SELECT {FTS}.rowid AS rid, {BM25} AS score FROM {FTS} "
-                    f"JOIN {ENTRY} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH ? AND {where} "
-                    f"ORDER BY score LIMIT ? OFFSET ?"
-                )
-            else:
-                inner = (
-                    f"SELECT rowid AS rid, {BM25} AS score FROM {FTS} WHERE {FTS} MATCH ? "
-                    f"ORDER BY score LIMIT ? OFFSET ?"
-                )
             count_params = [*match, *params]
             matched = f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH ?) AND {where}"
+            if query.sort == "date":
+                ranked = self._rows(
+                    f"SELECT e.id, 0.0, count(*) OVER () FROM {ENTRY} e WHERE {matched} "
+                    f"ORDER BY e.published_at DESC, e.id DESC LIMIT ? OFFSET ?",
+                    [*count_params, limit, offset],
+                )
+            elif filtered:
+                ranked = self._rows(
+                    f"SELECT {FTS}.rowid, {FTS}.rank, count(*) OVER () FROM {FTS} "
+                    f"JOIN {ENTRY} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH ? "
+                    f"AND {FTS}.rank MATCH '{RANK}' AND {where} ORDER BY {FTS}.rank LIMIT ? OFFSET ?",
+                    [*match, *params, limit, offset],
+                )
+            else:
+                ranked = self._rows(
+                    f"SELECT rowid, rank, count(*) OVER () FROM {FTS} WHERE {FTS} MATCH ? "
+                    f"AND rank MATCH '{RANK}' ORDER BY rank LIMIT ? OFFSET ?",
+                    [*match, limit, offset],
+                )
+            if ranked:
+                total = ranked[0][2]
+            docs = self._stored_by_id([(r[0], r[1]) for r in ranked])
         else:
             inner = (
                 f"SELECT e.id AS rid, 0.0 AS score FROM {ENTRY} e WHERE {where} "
                 f"ORDER BY e.published_at DESC, e.id DESC LIMIT ? OFFSET ?"
             )
-            match, count_params, matched = [], params, where
-        inner_params = (
-            [*match, *params] if (query.sort == "date" or filtered or not parsed) else match
-        )
-        docs = self._stored_rows(inner, [*inner_params, limit, offset])
+            count_params, matched = params, where
+            docs = self._stored_rows(inner, [*params, limit, offset])
         if query.facets:
             groups = self._rows(
                 f"SELECT e.kind, e.organisation_id, e.organisation_name, e.year, count(*) "
@@ -400,13 +405,22 @@ class Fts5Backend(SearchBackend):
             )
             total = sum(g[4] for g in groups)
             facets = _facets(groups)
-        elif parsed and not filtered:
-            total = self._rows(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH ?", match)[0][0]
-            facets = {}
         else:
-            total = self._rows(f"SELECT count(*) FROM {ENTRY} e WHERE {matched}", count_params)
-            total, facets = total[0][0], {}
+            facets = {}
+            if total is None:  # no row on this page: count on its own
+                total = self._rows(f"SELECT count(*) FROM {ENTRY} e WHERE {matched}", count_params)
+                total = total[0][0]
         return total, docs, facets
+
+    def _stored_by_id(self, ranked: list[tuple[int, float]]) -> list[StoredDoc]:
+        """Stored columns of the ranked row ids, in their order."""
+        if not ranked:
+            return []
+        values = ", ".join("(?, ?, ?)" for _ in ranked)
+        params = [v for i, (rid, score) in enumerate(ranked) for v in (rid, score, i)]
+        inner = f"SELECT column1 AS rid, column2 AS score, column3 AS pos FROM (VALUES {values})"
+        docs = self._stored_rows(inner, params, order="s.pos")
+        return docs
 
     def _exact_title(self, parsed, query):
         if not parsed.key:

@@ -26,8 +26,6 @@ import tantivy
 from .. import tokenize
 from .base import (
     EXACT_TITLE_LIMIT,
-    REFERENCE_KINDS,
-    REFERENCE_PRIOR,
     FacetCount,
     SearchBackend,
     SearchDocument,
@@ -270,19 +268,6 @@ class TantivyBackend(SearchBackend):
             ]
         return Q.boolean_query(clauses)
 
-    def _with_prior(self, text: tantivy.Query) -> tantivy.Query:
-        """bm25 × prior(kind), as FTS5 computes it: reference entries score REFERENCE_PRIOR of
-        what they would. Two branches that exclude each other; the reference one is small."""
-        Q, occur = tantivy.Query, tantivy.Occur
-        reference = Q.term_set_query(self.schema, "kind", sorted(REFERENCE_KINDS))
-        information = Q.boolean_query([(occur.Must, text), (occur.MustNot, reference)])
-        entries = Q.boolean_query(
-            [(occur.Must, text), (occur.Must, Q.const_score_query(reference, 0.0))]
-        )
-        return Q.boolean_query(
-            [(occur.Should, information), (occur.Should, Q.boost_query(entries, REFERENCE_PRIOR))]
-        )
-
     def _filters(self, query: SearchQuery) -> list[tuple]:
         Q, must = tantivy.Query, tantivy.Occur.Must
         out = []
@@ -303,7 +288,7 @@ class TantivyBackend(SearchBackend):
         self, parsed, query: SearchQuery, fields=("title", "body"), prefix=False, relaxed=False
     ):
         if parsed:
-            text = self._with_prior(self._text_query(parsed, fields, prefix, relaxed))
+            text = self._text_query(parsed, fields, prefix, relaxed)
         else:
             text = tantivy.Query.all_query()
         filters = self._filters(query)

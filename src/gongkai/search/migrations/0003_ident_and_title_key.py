@@ -1,5 +1,4 @@
-"""Search v2: an `ident` column for 文号 and 索引号, the kind's prior (bm25 × prior), and the
-title key for exact-title matches.
+"""Search v2: an `ident` column for 文号 and 索引号, and the title key for exact-title matches.
 
 The FTS5 table is rebuilt with the new columns and the entries are cleared: the tokens changed
 (cut-for-search words, 文号 tokens), so the index must be rebuilt from its sources. The search
@@ -10,7 +9,6 @@ from django.db import migrations, models
 
 FTS_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(title, body, pinyin, ident, "
-    "prior UNINDEXED, "
     "tokenize=\"unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'\")"
 )
 OLD_FTS_DDL = (
