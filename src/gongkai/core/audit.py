@@ -6,6 +6,7 @@ from typing import Any
 from django.db import models
 from django.forms.models import model_to_dict
 
+from .clientip import client_ip  # noqa: F401 - re-exported: one rule for the address
 from .models import AuditEvent, AuditEventType, Site
 
 _local = threading.local()
@@ -23,11 +24,6 @@ class AuditRequestMiddleware:
             return self.get_response(request)
         finally:
             _local.ip = None
-
-
-def client_ip(request) -> str | None:
-    # Behind the reverse proxy the proxy sets X-Real-IP; REMOTE_ADDR otherwise.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
