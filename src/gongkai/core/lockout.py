@@ -105,22 +105,30 @@ def refusal_for(request, username: str) -> Refusal | None:
     """Whether a login attempt for this account from this request must be refused now."""
     if _device_in_good_standing(request, username):
         return None
-    now = timezone.now()
     address = client_ip(request)
-    if address:
-        limit = settings.LOGIN_ADDRESS_LIMIT
-        times = list(
-            LoginFailure.objects.filter(ip_address=address, created_at__gte=now - ADDRESS_WINDOW)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)[:limit]
-        )
-        if len(times) >= limit:
-            return Refusal("address", times[-1] + ADDRESS_WINDOW - now)
+    return (address and address_refusal(address)) or account_refusal(username)
+
+
+def address_refusal(address: str) -> Refusal | None:
+    now = timezone.now()
+    limit = settings.LOGIN_ADDRESS_LIMIT
+    times = list(
+        LoginFailure.objects.filter(ip_address=address, created_at__gte=now - ADDRESS_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(times) >= limit:
+        return Refusal("address", times[-1] + ADDRESS_WINDOW - now)
+    return None
+
+
+def account_refusal(username: str) -> Refusal | None:
+    """The account's wait for browsers it has not logged in from before."""
+    now = timezone.now()
     failures = LoginFailure.objects.filter(
         username=normalise(username), device="", created_at__gte=now - ACCOUNT_WINDOW
     )
-    count = failures.count()
-    delay = account_delay(count)
+    delay = account_delay(failures.count())
     if delay:
         last = failures.order_by("-created_at").values_list("created_at", flat=True).first()
         if last + delay > now:
@@ -153,6 +161,7 @@ def _count_failure(sender, credentials, request=None, **kwargs):
         return
     username = normalise(credentials.get("username", ""))
     device = _device_in_good_standing(request, username) or ""
+    prune()
     LoginFailure.objects.create(username=username, ip_address=client_ip(request), device=device)
     if device:
         return
