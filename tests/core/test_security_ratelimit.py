@@ -33,7 +33,9 @@ def installation(tmp_path_factory):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("GONGKAI_") and key != "DJANGO_SETTINGS_MODULE"
+        # Nothing of the test run's own configuration (DJANGO_ALLOW_ASYNC_UNSAFE is set by
+        # the browser tests, GONGKAI_DATABASE_URL may point at the test database).
+        if not key.startswith(("GONGKAI_", "DJANGO_"))
     }
     env.update(
         GONGKAI_VAR_DIR=str(tmp_path),
