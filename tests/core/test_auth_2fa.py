@@ -171,3 +171,35 @@ def test_only_superusers_see_other_peoples_authenticators(client):
     page = client.get("/admin/otp_totp/totpdevice/").content.decode()
     assert "superuser-phone" not in page
     assert "yj_admin" in page
+
+
+@override_settings(REQUIRE_2FA=True)
+def test_nobody_but_a_superuser_plants_an_authenticator_on_another_account(client):
+    """Before: any staff user with the device permission could add a TOTP device with a key of
+    their choosing to the superuser's account."""
+    from django.contrib.auth.models import Permission
+
+    admin = User.objects.get(username="admin")
+    office = User.objects.get(username="yj_admin")
+    office.is_staff = True
+    office.save()
+    office.user_permissions.add(*Permission.objects.filter(content_type__app_label="otp_totp"))
+    login_verified(client, office)
+    form = {
+        "name": "planted",
+        "confirmed": "on",
+        "key": "3132333435363738393031323334353637383930",
+        "step": 30,
+        "t0": 0,
+        "digits": 6,
+        "tolerance": 1,
+        "drift": 0,
+        "throttling_failure_count": 0,
+    }
+    response = client.post("/admin/otp_totp/totpdevice/add/", {**form, "user": admin.pk})
+    assert response.status_code == 200  # the form refuses the other account
+    assert not TOTPDevice.objects.filter(user=admin, name="planted").exists()
+    # The same form for their own account is accepted (so the refusal above is the rule).
+    response = client.post("/admin/otp_totp/totpdevice/add/", {**form, "user": office.pk})
+    assert response.status_code == 302
+    assert TOTPDevice.objects.filter(user=office, name="planted").exists()

@@ -171,3 +171,24 @@ def test_old_failures_are_pruned():
     LoginFailure.objects.create(username="y", ip_address="203.0.113.1")
     assert lockout.prune() == 1
     assert list(LoginFailure.objects.values_list("username", flat=True)) == ["y"]
+
+
+def test_an_admin_can_lift_a_lock_and_it_is_audited(demo_password):
+    from gongkai.core.models import User
+    from tests.conftest import login_verified
+
+    for n in range(5):
+        attempt(Client(), "yj_editor", f"guess-{n}", f"203.0.113.{n + 1}")
+    assert lockout.account_refusal("yj_editor") is not None
+    office = login_verified(Client(), User.objects.get(username="admin"))
+    ids = list(LoginFailure.objects.filter(username="yj_editor").values_list("pk", flat=True))
+    response = office.post(
+        "/admin/core/loginfailure/",
+        {"action": "delete_selected", "_selected_action": ids, "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert lockout.account_refusal("yj_editor") is None
+    assert attempt(Client(), "yj_editor", demo_password, "198.51.100.1").status_code == 302
+    assert AuditEvent.objects.filter(
+        event_type=AuditEventType.OBJECT_DELETED, object_type="core.loginfailure"
+    ).count() == len(ids)

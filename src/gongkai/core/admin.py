@@ -19,6 +19,7 @@ from .models import (
     AuditEvent,
     AuditEventType,
     CalendarDay,
+    LoginFailure,
     Membership,
     Organisation,
     Site,
@@ -134,6 +135,23 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(LoginFailure)
+class LoginFailureAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Current failed-login counters (core/lockout.py). Deleting an account's rows lifts its
+    lock at once, e.g. after the owner called the office; the deletion is audited."""
+
+    list_display = ["created_at", "username", "ip_address", "device"]
+    list_filter = ["created_at"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class CalendarDayInline(admin.TabularInline):
     model = CalendarDay
     extra = 3
@@ -179,6 +197,12 @@ class AuthenticatorAdminMixin:
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Nobody but a superuser plants an authenticator on someone else's account."""
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(pk=request.user.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _describe(self, device) -> dict:
         return {
