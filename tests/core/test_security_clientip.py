@@ -79,3 +79,34 @@ def test_rate_limit_keys_use_the_same_address(client, settings):
     assert _get_ip(r) == "203.0.113.5" == client_ip(r)
     settings.BEHIND_PROXY = False
     assert _get_ip(r) == "127.0.0.1"
+
+
+def test_a_bad_trusted_proxy_entry_trusts_nobody_and_is_reported(settings):
+    from gongkai.core.clientip import check_trusted_proxies
+
+    settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = ["nginx.local", "127.0.0.1/32"]
+    assert client_ip(request("127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")) == "203.0.113.9"
+    settings.TRUSTED_PROXIES = ["nginx.local"]
+    assert client_ip(request("127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")) == "127.0.0.1"
+    errors = check_trusted_proxies()
+    assert len(errors) == 1 and "nginx.local" in errors[0].msg and "不是 IP 地址" in errors[0].msg
+
+
+def test_gongkai_check_reports_a_bad_trusted_proxy(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GONGKAI_", "DJANGO_"))}
+    env.update(GONGKAI_VAR_DIR=str(tmp_path), GONGKAI_TRUSTED_PROXIES="10.0.0.0/33")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gongkai"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "10.0.0.0/33" in result.stderr and "Traceback" not in result.stderr

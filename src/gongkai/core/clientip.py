@@ -11,6 +11,7 @@ import ipaddress
 from functools import lru_cache
 
 from django.conf import settings
+from django.core import checks
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -31,9 +32,30 @@ def parse_ip(value: str | None) -> IPAddress | None:
     return address
 
 
+def _network(item: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(item.strip(), strict=False)
+    except ValueError:
+        return None
+
+
 @lru_cache(maxsize=8)
 def _networks(spec: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    return tuple(ipaddress.ip_network(item, strict=False) for item in spec)
+    """The trusted proxies; an entry that is not an address or network trusts nobody (and
+    `gongkai check` reports it)."""
+    return tuple(network for item in spec if (network := _network(item)) is not None)
+
+
+@checks.register(checks.Tags.security)
+def check_trusted_proxies(app_configs=None, **kwargs):
+    return [
+        checks.Error(
+            f"GONGKAI_TRUSTED_PROXIES 中的“{item}”不是 IP 地址或网段（例如 10.0.0.5 或 10.0.0.0/24）。",
+            id="gongkai.E001",
+        )
+        for item in settings.TRUSTED_PROXIES
+        if _network(item) is None
+    ]
 
 
 def trusted_proxy(address: IPAddress) -> bool:
