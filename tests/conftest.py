@@ -1,8 +1,13 @@
+import time
+
 import pytest
 from django.core.cache import cache
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.core.demo import DEMO_PASSWORD, load_demo
 from gongkai.core.models import Organisation, Site, User
+from gongkai.core.twofactor import SESSION_VERIFIED_AT
 from gongkai.core.workcalendar import forget_calendar
 
 
@@ -11,6 +16,12 @@ def pytest_configure(config):
 
     # Hashing is not what these tests test; the demo creates a dozen users per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests without database access clear the cache too, so each test process keeps its own
+    # in memory; tests/core/test_security_ratelimit.py runs the shared database cache for real.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The test client and the live server speak plain HTTP; production redirects to HTTPS
+    # (tests/core/test_security_deploy.py checks those settings with `check --deploy`).
+    settings.SECURE_SSL_REDIRECT = False
 
     # Transactional tests flush the database between tests; on SQLite that is a DELETE,
     # which the audit table's trigger refuses unless the flush says so (core.audit).
@@ -76,3 +87,23 @@ def org(site, name):
 
 def user(username):
     return User.objects.get(username=username)
+
+
+def login_verified(client, user):
+    """Log `user` in as if they had entered their password and a TOTP code just now (the admin
+    site and staff pages require the second factor; GONGKAI_REQUIRE_2FA is on by default)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[SESSION_VERIFIED_AT] = time.time()
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, past the second factor."""
+    return login_verified(client, admin_user)

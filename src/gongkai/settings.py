@@ -6,7 +6,6 @@ database task queue); PostgreSQL, Redis and object storage are switched on by va
 
 import os
 import secrets
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -57,7 +56,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "gongkai.core.adminsite.StaffAdminConfig",  # django.contrib.admin behind staff login + 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,7 +67,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "axes",
     "treebeard",
     "ninja",
     "django_tasks",
@@ -96,7 +94,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.core.sites.CurrentSiteMiddleware",
     "gongkai.core.audit.AuditRequestMiddleware",
-    "axes.middleware.AxesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
@@ -136,6 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (issue 10): one cache shared by every worker and process, so rate-limit counters,
+# the site-host map and the worker heartbeat mean the same thing everywhere. Redis when
+# configured, else the database (table `gongkai_cache`, created by core's migration 0004).
 if env("REDIS_URL"):
     CACHES = {
         "default": {
@@ -144,7 +144,15 @@ if env("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "gongkai.core.cache.SharedDatabaseCache",
+            "LOCATION": "gongkai_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+RATELIMIT_USE_CACHE = "default"
+# --- end cache
 
 TASK_BACKEND = env("TASK_BACKEND", "database")
 TASKS = {
@@ -163,7 +171,7 @@ if TASK_BACKEND == "rq":
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "gongkai.core.lockout.LoginThrottleBackend",  # refuses while locked (core/lockout.py)
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -179,15 +187,25 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:workbench"
 LOGOUT_REDIRECT_URL = "portal:home"
 
-# Lockout after repeated failed logins (django-axes): 5 failures per user name and address.
-AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(env("LOGIN_COOLOFF_MINUTES", "30")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_ENABLE_ADMIN = True
+# --- Login lockout and client addresses (issue 10; rules in core/lockout.py, SECURITY.md).
+# Per account: LOGIN_FAILURE_LIMIT free failures, then 1, 2, 4 … minutes between attempts, and
+# from LOGIN_LOCK_AFTER failures a lock of LOGIN_COOLOFF_MINUTES after the last one. Per
+# address: LOGIN_ADDRESS_LIMIT failures an hour. Browsers that completed a login before are
+# exempt (trusted-device cookie) so an attacker cannot lock the owner out.
+LOGIN_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_LOCK_AFTER = int(env("LOGIN_LOCK_AFTER", "10"))
+LOGIN_COOLOFF_MINUTES = int(env("LOGIN_COOLOFF_MINUTES", "30"))
+LOGIN_ADDRESS_LIMIT = int(env("LOGIN_ADDRESS_LIMIT", "30"))
+# Forwarding headers (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto) are believed only when
+# BEHIND_PROXY is on and the request comes from one of TRUSTED_PROXIES (core/clientip.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1/32,::1/128")
+RATELIMIT_IP_META_KEY = "gongkai.core.clientip.client_ip_or_unknown"
 
 OTP_TOTP_ISSUER = "gongkai 政务公开平台"
+# The admin never shows an authenticator's secret or QR code: that would hand over the factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# --- end lockout
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -227,12 +245,22 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
-)
+X_FRAME_OPTIONS = "DENY"  # nothing of gongkai is shown in a frame, not even its own
+# --- HTTPS (issue 10): production (not demo, not debug) is HTTPS only. Behind the proxy that
+# terminates TLS, X-Forwarded-Proto tells Django the request was https (nginx.conf sets it and
+# the app server listens on loopback only); /healthz stays reachable over plain HTTP for probes.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", SECURE_COOKIES and not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if SECURE_COOKIES and not DEBUG:
-    SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", "0"))
+    SECURE_HSTS_SECONDS = int(env("HSTS_SECONDS", str(365 * 86400)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Joining the browsers' preload list binds every subdomain of the government's domain
+        # for years; that is the domain owner's decision (GONGKAI_HSTS_PRELOAD=1), not a default.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# --- end HTTPS
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -241,7 +269,7 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        "frame-ancestors": ["'self'"],
+        "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
@@ -287,5 +315,4 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-    "loggers": {"axes": {"level": "WARNING"}},
 }

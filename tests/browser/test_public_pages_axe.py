@@ -25,6 +25,7 @@ def public_urls(transactional_db, tmp_path, settings):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     service.forget_backends()
+    settings.DEMO = True  # `gongkai demo` refuses to run outside the demo
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     site = Site.objects.get(slug="yingjiang")
     records = Record.objects.filter(site=site, state=State.PUBLISHED).order_by("pk")

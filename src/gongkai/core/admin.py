@@ -1,8 +1,16 @@
 """Configuration by office admins. Every change made here writes an audit event."""
 
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
@@ -11,12 +19,14 @@ from .models import (
     AuditEvent,
     AuditEventType,
     CalendarDay,
+    LoginFailure,
     Membership,
     Organisation,
     Site,
     User,
     WorkCalendar,
 )
+from .twofactor import recently_verified
 
 admin.site.site_header = _("gongkai 政务公开平台 · 配置")
 admin.site.site_title = _("gongkai 配置")
@@ -125,6 +135,23 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(LoginFailure)
+class LoginFailureAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Current failed-login counters (core/lockout.py). Deleting an account's rows lifts its
+    lock at once, e.g. after the owner called the office; the deletion is audited."""
+
+    list_display = ["created_at", "username", "ip_address", "device"]
+    list_filter = ["created_at"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class CalendarDayInline(admin.TabularInline):
     model = CalendarDay
     extra = 3
@@ -135,3 +162,98 @@ class WorkCalendarAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_event_type = AuditEventType.CALENDAR_CHANGED
     list_display = ["year", "source", "notice", "updated_at"]
     inlines = [CalendarDayInline]
+
+
+class AuthenticatorAdminMixin:
+    """Authenticators (TOTP apps, static backup codes) in the admin.
+
+    Adding, changing or deleting one needs a code entered in the last few minutes
+    (core/twofactor.py): a session left open must not be enough to replace someone's second
+    factor. Only superusers see other people's devices. Every change is audited, without the
+    secret key."""
+
+    def _needs_fresh_code(self, request):
+        if recently_verified(request):
+            return None
+        query = urlencode({"next": request.get_full_path(), "fresh": "1"})
+        return redirect(f"{reverse('core:two_factor')}?{query}")
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._needs_fresh_code(request) or super().changeform_view(
+            request, object_id, form_url, extra_context
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._needs_fresh_code(request) or super().delete_view(
+            request, object_id, extra_context
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":  # bulk actions such as "delete selected"
+            if fresh := self._needs_fresh_code(request):
+                return fresh
+        return super().changelist_view(request, extra_context)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Nobody but a superuser plants an authenticator on someone else's account."""
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(pk=request.user.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _describe(self, device) -> dict:
+        return {
+            "type": type(device)._meta.model_name,
+            "name": device.name,
+            "owner": device.user.get_username() if device.user_id else "",
+            "confirmed": device.confirmed,
+        }
+
+    def save_model(self, request, obj, form, change):
+        before = self._describe(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        record_event(
+            AuditEventType.OTP_DEVICE_CHANGED,
+            actor=request.user,
+            obj=obj.user,
+            before=before,
+            after=self._describe(obj),
+            message=_("后台修改验证器") if change else _("后台新增验证器"),
+        )
+
+    def save_formset(self, request, form, formset, change):
+        """Static backup codes are edited inline: record that they changed, never the codes."""
+        super().save_formset(request, form, formset, change)
+        if formset.new_objects or formset.changed_objects or formset.deleted_objects:
+            record_event(
+                AuditEventType.OTP_DEVICE_CHANGED,
+                actor=request.user,
+                obj=form.instance.user,
+                after=self._describe(form.instance),
+                message=_("后台修改备用验证码"),
+            )
+
+    def delete_model(self, request, obj):
+        record_event(
+            AuditEventType.OTP_DEVICE_DELETED,
+            actor=request.user,
+            obj=obj.user,
+            before=self._describe(obj),
+            message=_("后台删除验证器"),
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+for _model, _base in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDeviceAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(f"Audited{_base.__name__}", (AuthenticatorAdminMixin, _base), {})
+    )

@@ -14,6 +14,7 @@ from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.forms.models import model_to_dict
 
+from .clientip import client_ip  # noqa: F401 - re-exported: one rule for the address
 from .models import PERSONAL_CHANGED_KEY, AuditEvent, AuditEventType, Site
 
 _local = threading.local()
@@ -90,11 +91,6 @@ class AuditRequestMiddleware:
             return self.get_response(request)
         finally:
             _local.ip = None
-
-
-def client_ip(request) -> str | None:
-    # Behind the reverse proxy the proxy sets X-Real-IP; REMOTE_ADDR otherwise.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

@@ -17,6 +17,17 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["password"].label = _("密码")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
 
+    def clean(self):
+        """A locked account or address gets the lock message (core/lockout.py), not "wrong
+        password", so the owner knows to wait or use a browser they logged in with before."""
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            refusal = getattr(self.request, "login_refusal", None)
+            if refusal is not None:
+                raise forms.ValidationError(refusal.message, code="locked") from None
+            raise
+
 
 class TokenForm(forms.Form):
     token = forms.RegexField(

@@ -75,9 +75,12 @@ def nginx_config(
     site = DEPLOY_NGINX_CONF.read_text(encoding="utf-8")
     site = site.replace("/var/cache/nginx/gongkai", str(workdir / "cache"))
     site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen_port};").replace(
-        "listen [::]:80;", ""
+    # The bench speaks plain HTTP on loopback: no redirect server, the HTTPS server unencrypted.
+    site = re.sub(r"# --- HTTP: redirect.*?# --- end HTTP\n", "", site, flags=re.S)
+    site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{listen_port};").replace(
+        "listen [::]:443 ssl http2;", ""
     )
+    site = "\n".join(line for line in site.splitlines() if not line.strip().startswith("ssl_"))
     site = site.replace("/srv/gongkai/var/static/", f"{static_root}/")
     # The same server also serves pre-rendered files, for static_rps.
     site = site.replace(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -180,6 +181,9 @@ class AuditEventType(models.TextChoices):
     LOGOUT = "auth.logout", _("退出")
     OTP_ENROLLED = "auth.otp_enrolled", _("绑定双因素认证")
     OTP_VERIFIED = "auth.otp_verified", _("双因素认证通过")
+    OTP_DEVICE_CHANGED = "auth.otp_device_changed", _("验证器变更")
+    OTP_DEVICE_DELETED = "auth.otp_device_deleted", _("验证器删除")
+    LOGIN_LOCKED = "auth.login_locked", _("登录暂时锁定")
     USER_CHANGED = "user.changed", _("用户变更")
     MEMBERSHIP_CHANGED = "membership.changed", _("岗位变更")
     SITE_CHANGED = "site.changed", _("站点变更")
@@ -355,3 +359,25 @@ class CalendarDay(models.Model):
     def clean(self) -> None:
         if self.calendar_id and self.date and self.date.year != self.calendar.year:
             raise ValidationError(_("日期必须在该工作日历的年份内。"))
+
+
+class LoginFailure(models.Model):
+    """One failed password login, counted by the lockout (core/lockout.py) per account, per
+    address and per trusted device. Rows older than a day no longer count and are pruned."""
+
+    username = models.CharField(_("账号"), max_length=150)
+    ip_address = models.GenericIPAddressField(_("IP地址"), null=True, blank=True)
+    device = models.CharField(_("受信任设备"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("登录失败记录")
+        verbose_name_plural = _("登录失败记录")
+        indexes = [
+            models.Index(fields=["username", "created_at"], name="loginfailure_user_time"),
+            models.Index(fields=["ip_address", "created_at"], name="loginfailure_ip_time"),
+            models.Index(fields=["created_at"], name="loginfailure_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"

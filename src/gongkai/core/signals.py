@@ -1,10 +1,10 @@
 """Audit events for authentication, and cache invalidation for sites and the calendar."""
 
-from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from . import lockout  # noqa: F401 - connects the lockout's failure counting
 from .audit import client_ip, record_event
 from .models import AuditEventType, CalendarDay, Site, WorkCalendar
 from .sites import forget_site_hosts
@@ -31,13 +31,6 @@ def _login_failed(sender, credentials, request=None, **kwargs):
         AuditEventType.LOGIN_FAILED,
         message=f"账号 {credentials.get('username', '')} 登录失败",
         ip=client_ip(request) if request else None,
-    )
-
-
-@receiver(user_locked_out)
-def _locked_out(sender, request, username, ip_address, **kwargs):
-    record_event(
-        AuditEventType.LOGIN_FAILED, message=f"账号 {username} 多次登录失败，已锁定", ip=ip_address
     )
 
 

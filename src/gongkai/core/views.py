@@ -25,22 +25,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import permissions
+from . import lockout, permissions
 from .audit import record_event
 from .extensions import render_panels, workbench_panels
 from .forms import AuditFilterForm, StaffLoginForm, TokenForm
 from .models import AuditEvent, AuditEventType, Role
+from .twofactor import mark_verified, needs_second_factor
 
-
-def needs_second_factor(request: HttpRequest) -> bool:
-    """2FA is needed when the deployment requires it, or when the user has enrolled a device."""
-    user = request.user
-    if user.is_verified():
-        return False
-    return settings.REQUIRE_2FA or user_has_device(user, confirmed=True)
+__all__ = ["needs_second_factor", "staff_required"]
 
 
 def staff_required(view):
@@ -64,19 +58,36 @@ def _url(name: str) -> str:
 
 
 class StaffLoginView(auth_views.LoginView):
+    """The one password form for staff: the workbench, the admin site and the API session."""
+
     template_name = "core/login.html"
     authentication_form = StaffLoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not needs_second_factor(self.request):
+            lockout.remember_device(self.request, response, self.request.user)
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error("__all__", code="locked"):
+            response.status_code = 429
+        return response
 
 
 @never_cache
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
-    """Verify a TOTP code, or enrol a new authenticator app when none is confirmed yet."""
+    """Verify a TOTP code, or enrol a new authenticator app when none is confirmed yet.
+
+    Also asked for again (`?fresh=1`) before an authenticator is changed or deleted."""
     next_url = request.GET.get("next") or request.POST.get("next") or _url("core:workbench")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = _url("core:workbench")
     user = request.user
+    fresh = bool(request.GET.get("fresh") or request.POST.get("fresh"))
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
@@ -92,10 +103,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 record_event(AuditEventType.OTP_ENROLLED, actor=user, obj=user)
             otp_login(request, device)
+            mark_verified(request)
             record_event(AuditEventType.OTP_VERIFIED, actor=user, obj=user)
-            return redirect(next_url)
+            response = redirect(next_url)
+            lockout.remember_device(request, response, user)
+            return response
         form.add_error("token", _("验证码不正确或已过期，请重新输入。"))
-    context = {"form": form, "enrolling": enrolling, "next": next_url}
+    context = {"form": form, "enrolling": enrolling, "next": next_url, "fresh": fresh}
     if enrolling:
         image = qrcode.make(
             device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8

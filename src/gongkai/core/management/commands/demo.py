@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.catalogue.demo import load_catalogue_demo
 from gongkai.core.demo import DEMO_PASSWORD, load_demo
@@ -12,6 +13,13 @@ class Command(BaseCommand):
     help = "载入演示站点（迎江区、瓯海区、示范市）、标准目录、政府信息、依申请公开案例与演示账号；可重复运行。"
 
     def handle(self, *args, **options):
+        if not settings.DEMO:
+            # The demo creates `admin` (superuser) and staff with one published password.
+            raise CommandError(
+                "演示数据会创建公开密码的管理员账号，只能在演示环境中载入。"
+                "如确需载入，请设置环境变量 GONGKAI_DEMO=1（make run 已设置）；"
+                "生产环境请勿设置。"
+            )
         seed_from_package()
         logins = load_demo()
         load_portal_demo()
