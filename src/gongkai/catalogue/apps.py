@@ -21,3 +21,6 @@ class CatalogueConfig(AppConfig):
             extensions.workbench_panels.append(panels.duties_panel)
         if panels.home_section not in extensions.home_sections:
             extensions.home_sections.append(panels.home_section)
+        from gongkai.core.demo import register_demo_loader
+
+        register_demo_loader("catalogue", "gongkai.catalogue.demo.load_catalogue_demo", order=20)

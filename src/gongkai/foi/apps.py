@@ -27,6 +27,10 @@ class FoiConfig(AppConfig):
             workbench_panels.append(workbench_panel)
         self.register_jobs()
 
+        from gongkai.core.demo import register_demo_loader
+
+        register_demo_loader("foi", "gongkai.foi.demo.load_foi_demo", order=40)
+
     def register_jobs(self) -> None:
         from django.core.management import call_command
 

@@ -6,3 +6,9 @@ class PortalConfig(AppConfig):
     name = "gongkai.portal"
     label = "portal"
     verbose_name = _("门户")
+
+    def ready(self) -> None:
+        from gongkai.core.demo import register_demo_loader
+
+        register_demo_loader("portal", "gongkai.portal.demo.load_portal_demo", order=10)
+        register_demo_loader("gazette", "gongkai.portal.demo.load_gazette_demo", order=50)

@@ -29,6 +29,14 @@ class RecordsConfig(AppConfig):
         indexing.register_source()
         self.register_jobs()
 
+        from gongkai.catalogue.services import register_published_records
+        from gongkai.core.demo import register_demo_loader
+
+        from .selectors import published_records
+
+        register_published_records(published_records)
+        register_demo_loader("records", "gongkai.records.demo.load_records_demo", order=30)
+
     def register_jobs(self) -> None:
         from gongkai.core import jobs
 
