@@ -45,8 +45,9 @@ print(json.dumps(collect.messages, ensure_ascii=False))
 """
 
 
-def _dejavu_dir() -> Path:
-    """The folder of DejaVu Sans as this machine's fontconfig knows it (Latin only)."""
+def _dejavu_dir() -> Path | None:
+    """The folder of DejaVu Sans as this machine's fontconfig knows it (Latin only); None on a
+    machine without it, where the test shows fontconfig no system font at all (stricter)."""
     if shutil.which("fc-match"):
         found = subprocess.run(
             ["fc-match", "--format=%{file}", "DejaVu Sans"], capture_output=True, text=True
@@ -63,9 +64,10 @@ def _dejavu_dir() -> Path:
 
 def _latin_only_env(tmp_path: Path) -> dict:
     conf = tmp_path / "fonts.conf"
+    latin = _dejavu_dir()
     conf.write_text(
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-        f"<fontconfig><dir>{_dejavu_dir()}</dir>"
+        f"<fontconfig>{f'<dir>{latin}</dir>' if latin else ''}"
         f"<cachedir>{tmp_path / 'fc-cache'}</cachedir></fontconfig>\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("FONTCONFIG")}
