@@ -137,11 +137,11 @@ def run_due(now: datetime | None = None) -> list[Outcome]:
 def run_now(name: str) -> Outcome:
     """Run one job at once (`gongkai jobs run NAME`), whatever its schedule; its next run moves
     on as after a scheduled one."""
+    from .models import JobRun
+
     job = JOBS[name]
     now = timezone.now()
     row = _row(job, now)
-    from .models import JobRun
-
     JobRun.objects.filter(pk=row.pk).update(
         next_due_at=job.next_due(now), last_started_at=now, runs=F("runs") + 1
     )
