@@ -11,6 +11,7 @@ class FoiConfig(AppConfig):
     verbose_name = _("依申请公开")
 
     def ready(self) -> None:
+        from gongkai.core.demo import register_demo_loader
         from gongkai.core.extensions import (
             NavLink,
             add_nav,
@@ -25,11 +26,8 @@ class FoiConfig(AppConfig):
         add_nav(staff_nav, NavLink("依申请公开", "foi_staff:list", order=40))
         if workbench_panel not in workbench_panels:
             workbench_panels.append(workbench_panel)
-        self.register_jobs()
-
-        from gongkai.core.demo import register_demo_loader
-
         register_demo_loader("foi", "gongkai.foi.demo.load_foi_demo", order=40)
+        self.register_jobs()
 
     def register_jobs(self) -> None:
         from django.core.management import call_command

@@ -10,6 +10,8 @@ class RecordsConfig(AppConfig):
     verbose_name = _("信息发布")
 
     def ready(self) -> None:
+        from gongkai.catalogue.services import register_published_records
+        from gongkai.core.demo import register_demo_loader
         from gongkai.core.extensions import (
             NavLink,
             add_nav,
@@ -19,6 +21,7 @@ class RecordsConfig(AppConfig):
         )
 
         from . import indexing
+        from .selectors import published_records
         from .staff_views import workbench_panel
 
         add_nav(public_nav, NavLink("最新信息", "records:list", order=25))
@@ -27,15 +30,10 @@ class RecordsConfig(AppConfig):
         if workbench_panel not in workbench_panels:
             workbench_panels.append(workbench_panel)
         indexing.register_source()
-        self.register_jobs()
-
-        from gongkai.catalogue.services import register_published_records
-        from gongkai.core.demo import register_demo_loader
-
-        from .selectors import published_records
-
+        # The catalogue's leaf pages and counts read published records through this.
         register_published_records(published_records)
         register_demo_loader("records", "gongkai.records.demo.load_records_demo", order=30)
+        self.register_jobs()
 
     def register_jobs(self) -> None:
         from gongkai.core import jobs
