@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_ENV := GONGKAI_DEMO=1
 
-.PHONY: run test lint format install demo bench clean
+.PHONY: run test lint format install demo bench clean openapi fonts locks
 
 install: $(STAMP)
 
@@ -29,6 +29,25 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports --no-cache
+
+# The committed API document (tests/test_contracts.py compares it with the live one).
+openapi: $(STAMP)
+	GONGKAI_VAR_DIR=$(CURDIR)/var/test $(BIN)/gongkai openapi -o docs/openapi.json
+
+# Rebuild the bundled PDF fonts from Noto CJK (Debian: apt-get install fonts-noto-cjk).
+NOTO_DIR ?= /usr/share/fonts/opentype/noto
+fonts: $(STAMP)
+	$(BIN)/python -m gongkai.core.fonts.build $(NOTO_DIR)
+
+# The three locks from pyproject.toml: dev (what `make install` and the tests use), production
+# without test tools, production with the scale-out extras. The production locks are
+# constrained by the dev lock, so production runs exactly the versions the suite ran.
+UV ?= uv
+locks:
+	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(UV) pip compile pyproject.toml -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-prod.lock
+	$(UV) pip compile pyproject.toml --extra scale -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-scale.lock
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests

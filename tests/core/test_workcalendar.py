@@ -3,6 +3,7 @@
 import io
 import os
 import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,7 +29,8 @@ from gongkai.core.workcalendar import (
     seed_from_package,
 )
 
-GONGKAI = Path("/work/main/.venv/bin/gongkai")
+# The `gongkai` console script of the environment running the tests, wherever it was cloned.
+GONGKAI = Path(sys.executable).parent / "gongkai"
 D = date.fromisoformat
 
 

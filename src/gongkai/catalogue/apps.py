@@ -22,3 +22,6 @@ class CatalogueConfig(AppConfig):
         if panels.home_section not in extensions.home_sections:
             extensions.home_sections.append(panels.home_section)
         indexing.register()
+        from gongkai.core.demo import register_demo_loader
+
+        register_demo_loader("catalogue", "gongkai.catalogue.demo.load_catalogue_demo", order=20)

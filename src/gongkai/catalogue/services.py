@@ -6,10 +6,11 @@ sees with its number and date. Items from an official template are locked (DESIG
 
 from __future__ import annotations
 
-from django.apps import apps
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, ProtectedError, RestrictedError
+from django.db.models import Count, Max, ProtectedError, QuerySet, RestrictedError
 
 from gongkai.core import permissions
 from gongkai.core.audit import record_event
@@ -335,23 +336,29 @@ def delete_item(item: CatalogueItem, reason: str, actor) -> None:
 # --------------------------------------------------------------------------- records
 
 
+# The records app sits above the catalogue and tells it, in its AppConfig.ready(), where the
+# published records come from (a function returning a queryset with `catalogue_item`): the
+# catalogue never imports records (the import-linter layers contract in pyproject.toml).
+_published_records: Callable[[], QuerySet] | None = None
+
+
+def register_published_records(source: Callable[[], QuerySet]) -> None:
+    global _published_records
+    _published_records = source
+
+
 def item_record_count(item: CatalogueItem) -> int:
-    """Published records under a leaf; 0 until the records app adds a relation to items."""
+    """Published records under a leaf; 0 while no app provides records."""
     counts = record_counts([item.pk])
     return counts.get(item.pk, 0)
 
 
 def record_counts(item_ids: list[int]) -> dict[int, int]:
-    """{item id: published records}, from the records app when it is installed (its
-    selectors.published_records); {} without it, so every count reads 0."""
-    if not item_ids or not apps.is_installed("gongkai.records"):
-        return {}
-    try:
-        from gongkai.records.selectors import published_records
-    except ImportError:
+    """{item id: published records}; {} while no app provides records, so every count reads 0."""
+    if not item_ids or _published_records is None:
         return {}
     rows = (
-        published_records()
+        _published_records()
         .filter(catalogue_item_id__in=item_ids)
         .order_by()
         .values("catalogue_item_id")
@@ -361,14 +368,10 @@ def record_counts(item_ids: list[int]) -> dict[int, int]:
 
 
 def records_for_item(item: CatalogueItem) -> list:
-    """The published records under a leaf, newest first (records app), or []."""
-    if not apps.is_installed("gongkai.records"):
+    """The published records under a leaf, newest first, or []."""
+    if _published_records is None:
         return []
-    try:
-        from gongkai.records.selectors import published_records_for_item
-    except ImportError:
-        return []
-    return list(published_records_for_item(item)[:200])
+    return list(_published_records().filter(catalogue_item=item)[:200])
 
 
 # --------------------------------------------------------------------------- versions

@@ -1,12 +1,13 @@
 """Demo sites from the seeds: 迎江区 (安庆市) and 瓯海区 (温州市) under the parent site 示范市.
 
 `load_demo()` is idempotent: it creates what is missing and leaves existing rows alone, so it can
-run on every `make run`. Later capabilities add their own demo loaders and register them in
-DEMO_LOADERS."""
+run on every `make run`. The domain apps register their own demo loaders in AppConfig.ready()
+(`register_demo_loader`); `gongkai demo` runs them after this one, so core imports none of them."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from .models import Membership, Organisation, OrganisationKind, Role, Site, User
 
@@ -139,6 +140,27 @@ STAFF = [
     ("evaluator", "第三方评估员", "区人民政府办公室", Role.EVALUATOR),
 ]
 USER_PREFIX = {"yingjiang": "yj", "ouhai": "oh"}
+
+
+# (order, name, dotted path of a loader `() -> list[str] | anything`), run in order.
+DEMO_LOADERS: list[tuple[int, str, str]] = []
+
+
+def register_demo_loader(name: str, loader_path: str, order: int = 50) -> None:
+    """An app's demo data. The loader is imported only when the demo runs; a loader that returns
+    a list gives lines for `gongkai demo` to print. Registering a name again replaces it."""
+    entries = [entry for entry in DEMO_LOADERS if entry[1] != name]
+    DEMO_LOADERS[:] = sorted([*entries, (order, name, loader_path)])
+
+
+def load_app_demos() -> list[str]:
+    """Run the apps' demo loaders in order; returns the lines they report."""
+    lines: list[str] = []
+    for _order, _name, loader_path in DEMO_LOADERS:
+        result = import_string(loader_path)()
+        if isinstance(result, list):
+            lines.extend(str(line) for line in result)
+    return lines
 
 
 @dataclass

@@ -381,3 +381,25 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class JobRun(models.Model):
+    """One row per registered periodic job (core.jobs): when it is next due and how its last run
+    went. Schedulers claim a run by moving `next_due_at` forward with a conditional UPDATE, so
+    several processes (or a cron pass beside a running scheduler) never run a job twice."""
+
+    name = models.CharField(_("任务"), max_length=100, unique=True)
+    next_due_at = models.DateTimeField(_("下次运行时间"))
+    last_started_at = models.DateTimeField(_("上次开始"), null=True, blank=True)
+    last_finished_at = models.DateTimeField(_("上次结束"), null=True, blank=True)
+    last_ok = models.BooleanField(_("上次是否成功"), null=True, blank=True)
+    last_result = models.CharField(_("上次结果"), max_length=300, blank=True)
+    runs = models.PositiveIntegerField(_("运行次数"), default=0)
+
+    class Meta:
+        verbose_name = _("定时任务")
+        verbose_name_plural = _("定时任务")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,11 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = _("门户")
 
-    def ready(self):
+    def ready(self) -> None:
+        from gongkai.core.demo import register_demo_loader
+
         from . import indexing
 
+        register_demo_loader("portal", "gongkai.portal.demo.load_portal_demo", order=10)
+        register_demo_loader("gazette", "gongkai.portal.demo.load_gazette_demo", order=50)
         indexing.register()

@@ -1,12 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from gongkai.catalogue.demo import load_catalogue_demo
-from gongkai.core.demo import DEMO_PASSWORD, load_demo
+from gongkai.core.demo import DEMO_PASSWORD, load_app_demos, load_demo
 from gongkai.core.workcalendar import seed_from_package
-from gongkai.foi.demo import load_foi_demo
-from gongkai.portal.demo import load_gazette_demo, load_portal_demo
-from gongkai.records.demo import load_records_demo
 
 
 class Command(BaseCommand):
@@ -22,11 +18,7 @@ class Command(BaseCommand):
             )
         seed_from_package()
         logins = load_demo()
-        load_portal_demo()
-        lines = load_catalogue_demo()
-        lines += load_records_demo()
-        load_foi_demo()
-        lines += load_gazette_demo()
+        lines = load_app_demos()  # each app's demo data, registered in its AppConfig.ready()
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）：")
         )

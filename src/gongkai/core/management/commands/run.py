@@ -1,4 +1,5 @@
-"""`gongkai run`: the web server and the background worker together, for one machine."""
+"""`gongkai run`: the web server, the background worker and the job scheduler together, for one
+machine. In production each runs as its own service (deploy/)."""
 
 import os
 import signal
@@ -20,37 +21,25 @@ class Command(BaseCommand):
             "--workers", type=int, default=int(os.environ.get("GONGKAI_WEB_WORKERS", "2"))
         )
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="不启动定时任务调度（定时发布、期限提醒、保存期限处理），例如已由 cron 调用 gongkai jobs run-due",
+        )
 
     def handle(self, *args, **options):
         bind = f"{options['host']}:{options['port']}"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongkai.settings"}
         # Every start is a release for page ETags, shared by all web workers.
         env.setdefault("GONGKAI_RELEASE", f"{settings.RELEASE}-{int(time.time())}")
-        processes: list[subprocess.Popen] = []
-        if not options["no_worker"]:
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gongkai.cli", "db_worker", "--interval", "1"], env=env
-                )
-            )
-        gunicorn_cmd = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "gongkai.wsgi:application",
-            "--bind",
-            bind,
-            "--workers",
-            str(options["workers"]),
-            "--access-logfile",
-            "-",
-            "--graceful-timeout",
-            "10",
-        ]
+        processes: list[tuple[str, subprocess.Popen]] = []
         try:
-            processes.append(subprocess.Popen(gunicorn_cmd, env=env))  # noqa: S603 - fixed argv
+            for label, argv in self.commands(options, bind):
+                processes.append((label, subprocess.Popen(argv, env=env)))  # noqa: S603 - fixed argv
         except OSError as exc:
-            raise CommandError(f"无法启动 Web 服务：{exc}") from exc
+            for _label, proc in processes:
+                proc.terminate()
+            raise CommandError(f"无法启动{label}：{exc}") from exc
         self._announce(bind)
         stop = False
 
@@ -62,24 +51,52 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, _stop)
         exit_code = 0
         while not stop:
-            for proc in processes:
+            for label, proc in processes:
                 if proc.poll() is not None:
-                    self.stderr.write(
-                        f"子进程 {proc.args[3] if len(proc.args) > 3 else proc.args} 已退出（{proc.returncode}），平台停止。"
-                    )
+                    self.stderr.write(f"{label}已退出（{proc.returncode}），平台停止。")
                     exit_code = proc.returncode or 1
                     stop = True
             time.sleep(0.5)
-        for proc in processes:
+        for _label, proc in processes:
             if proc.poll() is None:
                 proc.terminate()
-        for proc in processes:
+        for _label, proc in processes:
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 proc.kill()
         if exit_code:
             raise CommandError("平台异常退出。")
+
+    @staticmethod
+    def commands(options: dict, bind: str) -> list[tuple[str, list[str]]]:
+        """(label, argv) of each process to start: the task worker, the job scheduler, the web."""
+        gongkai = [sys.executable, "-m", "gongkai.cli"]
+        commands = []
+        if not options["no_worker"]:
+            commands.append(("后台任务进程", [*gongkai, "db_worker", "--interval", "1"]))
+        if not options["no_scheduler"]:
+            commands.append(("定时任务调度", [*gongkai, "jobs", "scheduler"]))
+        commands.append(
+            (
+                "Web 服务",
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "gongkai.wsgi:application",
+                    "--bind",
+                    bind,
+                    "--workers",
+                    str(options["workers"]),
+                    "--access-logfile",
+                    "-",
+                    "--graceful-timeout",
+                    "10",
+                ],
+            )
+        )
+        return commands
 
     def _announce(self, bind: str) -> None:
         self.stdout.write(
