@@ -115,6 +115,8 @@ class Command(BaseCommand):
         self.stdout.write(result.explain())
 
     def retention(self, apply: bool) -> None:
+        from gongkai.core.permissions import SYSTEM
+
         from ...models import FoiRequest, FoiSettings, State
         from ...workflow import anonymise
 
@@ -130,6 +132,6 @@ class Command(BaseCommand):
                     f"{request.site.name} {request.serial} 归档于 {request.closed_on}"
                 )
                 if apply:
-                    anonymise(request)
+                    anonymise(request, SYSTEM)
         verb = "已匿名化" if apply else "超过保存年限"
         self.stdout.write(f"{verb} {count} 件。")
