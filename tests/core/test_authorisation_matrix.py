@@ -6,9 +6,10 @@ Each URL name and each operation must have a rule: one without fails with "new e
 a rule: …". A refused POST must leave the database as it was (audit events, counts, states); an
 allowed POST marked `changes` must change it, which proves its payload would have done harm.
 
-The actors are the demo's yingjiang staff (see core/demo.py) and the superuser; "own" objects
-belong to yingjiang's 住建局, "other_site" objects to ouhai's. yj_editor2 (民政局) is the editor of
-another organisation of the same site.
+The actors are the demo's yingjiang staff (see core/demo.py: yj_editor and yj_reviewer of 住建局,
+yj_admin of the office, yj_evaluator, yj_deputy) and the superuser. Object-level URLs run
+against three objects: "own" (yingjiang 住建局's), "other_org" (yingjiang 民政局's) and
+"other_site" (ouhai 住建局's).
 """
 
 from __future__ import annotations
@@ -54,12 +55,11 @@ ACTORS = {
     "office_admin": "yj_admin",
     "editor": "yj_editor",
     "reviewer": "yj_reviewer",
-    "editor_other_org": "yj_editor2",
     "evaluator": "yj_evaluator",
     "deputy": "yj_deputy",
     "anonymous": None,
 }
-TARGETS = ("own", "other_site")
+TARGETS = ("own", "other_org", "other_site")
 
 STAFF = frozenset(a for a in ACTORS if a != "anonymous")
 WRITE = frozenset({"superuser", "office_admin", "editor", "reviewer"})
@@ -94,15 +94,17 @@ NOTHING_PENDING = Outcome("allowed, nothing pending", frozenset({404}), refused=
 Rule = Callable[[str, str], Outcome]
 
 
-def allow(roles, other_site=SUPERUSER, refused: Outcome = DENIED) -> Rule:
-    """`roles` may act on their own site's object, `other_site` roles on the other site's too;
-    everyone else is refused; anonymous visitors are sent to log in."""
+def allow(roles, other_org=ADMIN, other_site=SUPERUSER, refused: Outcome = DENIED) -> Rule:
+    """`roles` may act on their own organisation's object; of them, those in `other_org` also
+    on another organisation's of the same site (the office admin covers the site) and those in
+    `other_site` on the other site's (the superuser). Everyone else is refused; anonymous
+    visitors are sent to log in."""
 
     def rule(actor: str, target: str) -> Outcome:
         if actor == "anonymous":
             return LOGIN
-        allowed = roles if target == "own" else frozenset(roles) & frozenset(other_site)
-        return OK if actor in allowed else refused
+        scope = {"own": STAFF, "other_org": other_org, "other_site": other_site}[target]
+        return OK if actor in frozenset(roles) & frozenset(scope) else refused
 
     return rule
 
@@ -128,7 +130,8 @@ def admin_import_step(actor: str, target: str) -> Outcome:
 
 
 ANY_STAFF = allow(STAFF)
-SITE_BOUND = allow(STAFF, other_site=())  # catalogue pages work on the staff member's own site
+# catalogue pages work on the staff member's own site (the superuser's: the host's)
+SITE_BOUND = allow(STAFF, other_org=STAFF, other_site=())
 
 
 @dataclass
@@ -173,7 +176,7 @@ STAFF_URLS: dict[str, Entry] = {
     ),
     "catalogue_staff:item_edit": Entry(
         SITE_BOUND,
-        post=allow(WRITE, other_site=()),
+        post=allow(WRITE, other_site=()),  # admins, and the leaf's organisation
         kwargs=lambda b: {"pk": b.leaf.pk},
         data=lambda b: {"name": b.leaf.name, "content": "矩阵修改", "reason": "测试"},
         per_target=True,
@@ -189,7 +192,7 @@ STAFF_URLS: dict[str, Entry] = {
     "catalogue_staff:item_assign": Entry(
         allow(ADMIN, other_site=()),
         kwargs=lambda b: {"pk": b.leaf.pk},
-        data=lambda b: {"organisations": [b.housing.pk, b.civil.pk], "reason": "测试"},
+        data=lambda b: {"organisations": [b.organisation.pk, b.second.pk], "reason": "测试"},
         per_target=True,
         changes=True,
     ),
@@ -213,7 +216,7 @@ STAFF_URLS: dict[str, Entry] = {
         ANY_STAFF,
         post=allow(WRITE, refused=FORM_REFUSED),
         data=lambda b: applicant(
-            organisation=b.housing.pk, channel="in_person", submitted_on=b.today.isoformat()
+            organisation=b.organisation.pk, channel="in_person", submitted_on=b.today.isoformat()
         ),
         per_target=True,
         per_target_get=False,
@@ -264,7 +267,7 @@ STAFF_URLS: dict[str, Entry] = {
     "records_staff:review_queue": Entry(ANY_STAFF),
     "records_staff:duties": Entry(ANY_STAFF),
     "records_staff:tokens": Entry(
-        allow(WRITE | {"editor_other_org"}, refused=FORBIDDEN),  # not bound to an organisation
+        allow(WRITE, refused=FORBIDDEN),  # not bound to an organisation
         data=lambda b: {"name": "矩阵令牌"},
         changes=True,
     ),
@@ -272,7 +275,7 @@ STAFF_URLS: dict[str, Entry] = {
         ANY_STAFF,
         post=allow(EDIT, refused=FORM_REFUSED),
         data=lambda b: {
-            "organisation": b.housing.pk,
+            "organisation": b.organisation.pk,
             "catalogue_item": b.leaf.pk,
             "kind": "notice",
             "title": "矩阵测试草稿",
@@ -387,7 +390,7 @@ ADMIN_URLS: dict[str, Entry] = {
     "admin:javascript-catalog": PUBLIC,  # treebeard's translation strings for its tree widget
     "admin:otp_totp_totpdevice_config": Entry(superuser_only),
     "admin:otp_totp_totpdevice_qrcode": Entry(superuser_only),
-    **{f"admin:{m}_{v}": Entry(superuser_only) for m in ADMIN_MODELS for v in ADMIN_VIEWS},
+    **{f"admin:{m}_{v}": Entry(superuser_only) for m in sorted(ADMIN_MODELS) for v in ADMIN_VIEWS},
 }
 
 # The JSON API, by OpenAPI operationId. Staff operations need a session (foi) or a token
@@ -426,7 +429,7 @@ API_OPERATIONS: dict[str, Entry] = {
         None,
         post=allow(EDIT),
         data=lambda b: {
-            "organisation_id": b.housing.pk,
+            "organisation_id": b.organisation.pk,
             "catalogue_item_id": b.leaf.pk,
             "title": "接口矩阵草稿",
             "formed_on": b.today.isoformat(),
@@ -528,12 +531,13 @@ def _cells(table: dict[str, Entry], methods=("GET", "POST")):
 
 @dataclass
 class Bundle:
-    """A site's objects, all of its 住建局 (yingjiang's are "own", ouhai's "other_site")."""
+    """One organisation's objects: yingjiang 住建局's ("own"), yingjiang 民政局's ("other_org"),
+    ouhai 住建局's ("other_site"). `second` is another organisation of the same site."""
 
     site: Site
     today: object
-    housing: Organisation
-    civil: Organisation
+    organisation: Organisation
+    second: Organisation
     leaf: CatalogueItem
     other_root: CatalogueItem
     draft: Record
@@ -549,14 +553,16 @@ class Bundle:
     extra: dict = field(default_factory=dict)
 
 
-def _bundle(slug: str, prefix: str) -> Bundle:
+def _bundle(slug: str, name: str, second: str, editor: str, reviewer: str) -> Bundle:
     site = Site.objects.get(slug=slug)
     today = timezone.localdate()
-    housing = org(site, "区住房和城乡建设局")
-    civil = org(site, "区民政局")
-    editor = User.objects.get(username=f"{prefix}_editor")
-    reviewer = User.objects.get(username=f"{prefix}_reviewer")
-    leaf = make_leaf(site, organisations=[housing], channels=["政府网站", "两微一端"])
+    housing = org(site, name)
+    civil = org(site, second)
+    editor = User.objects.get(username=editor)
+    reviewer = User.objects.get(username=reviewer)
+    leaf = make_leaf(
+        site, f"{name}的事项", organisations=[housing], channels=["政府网站", "两微一端"]
+    )
     other_root = CatalogueItem.objects.get_parent(make_leaf(site, "另一事项"))
 
     def new_draft(**overrides):
@@ -599,8 +605,8 @@ def _bundle(slug: str, prefix: str) -> Bundle:
     return Bundle(
         site=site,
         today=today,
-        housing=housing,
-        civil=civil,
+        organisation=housing,
+        second=civil,
         leaf=leaf,
         other_root=other_root,
         draft=Record.objects.get(pk=draft.pk),
@@ -625,7 +631,13 @@ def world(django_db_setup, django_db_blocker):
         outer.__enter__()
         try:
             load_demo()
-            bundles = {"own": _bundle("yingjiang", "yj"), "other_site": _bundle("ouhai", "oh")}
+            housing, civil = "区住房和城乡建设局", "区民政局"
+            bundles = {
+                "own": _bundle("yingjiang", housing, civil, "yj_editor", "yj_reviewer"),
+                # 民政局 has an editor and no reviewer: the office admin reviews
+                "other_org": _bundle("yingjiang", civil, housing, "yj_editor2", "yj_admin"),
+                "other_site": _bundle("ouhai", housing, civil, "oh_editor", "oh_reviewer"),
+            }
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()
