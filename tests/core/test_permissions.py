@@ -260,3 +260,16 @@ def test_deputies_and_evaluators_cannot_mint_api_tokens(client, settings, yingji
     client.force_login(user("yj_editor"))
     assert client.post("/staff/records/tokens/", {"name": "外部"}).status_code == 200
     assert ApiToken.objects.get().user == user("yj_editor")
+
+
+@pytest.mark.django_db
+def test_a_refused_step_shows_its_chinese_reason(client, settings, yingjiang):
+    from tests.records.conftest import draft, make_leaf
+
+    settings.REQUIRE_2FA = False
+    housing = org(yingjiang, "区住房和城乡建设局")
+    record = draft(user("yj_editor"), housing, make_leaf(yingjiang, organisations=[housing]))
+    client.force_login(user("yj_reviewer"))  # sees the record, may not submit it
+    response = client.post(f"/staff/records/{record.pk}/do/submit/")
+    assert response.status_code == 403
+    assert "您没有权限提交该信息（区住房和城乡建设局）" in response.content.decode()
