@@ -11,6 +11,7 @@ from gongkai.catalogue.io.importer import import_catalogue
 from gongkai.catalogue.models import CatalogueChange, CatalogueItem, Channel, Domain
 from gongkai.catalogue.services import unparsed_deadlines
 from gongkai.core.models import AuditEvent
+from gongkai.core.permissions import SYSTEM
 from tests.conftest import org
 
 
@@ -21,7 +22,7 @@ def _strip(dump):
 
 @pytest.mark.django_db
 def test_xlsx_import_reads_merged_cells_headings_and_traditional_text(yingjiang, files):
-    summary = import_catalogue(files["xlsx"], yingjiang)
+    summary = import_catalogue(files["xlsx"], yingjiang, actor=SYSTEM)
     assert summary.domains == ["重大建设项目", "城市综合执法", "社会救助"]
     assert summary.levels == {1: 9, 2: 12, 3: 3}
     assert summary.leaves == 13
@@ -68,7 +69,7 @@ def test_xlsx_import_reads_merged_cells_headings_and_traditional_text(yingjiang,
 
 @pytest.mark.django_db
 def test_docx_import_reads_tables_under_headings(yingjiang, files):
-    summary = import_catalogue(files["docx"], yingjiang)
+    summary = import_catalogue(files["docx"], yingjiang, actor=SYSTEM)
     assert summary.domains == ["义务教育", "公共文化服务"]
     assert summary.leaves == 5
     result = CatalogueItem.objects.get(site=yingjiang, name="招生结果")
@@ -91,13 +92,13 @@ def test_docx_import_reads_tables_under_headings(yingjiang, files):
 def test_import_export_import_gives_the_identical_catalogue(
     yingjiang, ouhai, files, kind, tmp_path
 ):
-    import_catalogue(files[kind], yingjiang)
+    import_catalogue(files[kind], yingjiang, actor=SYSTEM)
     first = dump_catalogue(yingjiang)
     exported = tmp_path / "export.xlsx"
     exported.write_bytes(export_xlsx_bytes(yingjiang))
 
     # into another site: the same catalogue comes out
-    summary = import_catalogue(exported, ouhai)
+    summary = import_catalogue(exported, ouhai, actor=SYSTEM)
     second = dump_catalogue(ouhai)
     for domain in first + second:  # organisations differ between the two sites
         _drop_orgs(domain["items"])
@@ -107,7 +108,7 @@ def test_import_export_import_gives_the_identical_catalogue(
     )
 
     # back into the same site: nothing changes
-    again = import_catalogue(exported, yingjiang)
+    again = import_catalogue(exported, yingjiang, actor=SYSTEM)
     assert (again.created, again.updated, again.deleted) == (0, 0, 0)
 
 
@@ -119,10 +120,10 @@ def _drop_orgs(nodes):
 
 @pytest.mark.django_db
 def test_same_file_again_changes_nothing(yingjiang, files):
-    import_catalogue(files["xlsx"], yingjiang)
+    import_catalogue(files["xlsx"], yingjiang, actor=SYSTEM)
     before = dump_catalogue(yingjiang, with_ids=True)
     changes = CatalogueChange.objects.count()
-    summary = import_catalogue(files["xlsx"], yingjiang)
+    summary = import_catalogue(files["xlsx"], yingjiang, actor=SYSTEM)
     assert (summary.created, summary.updated, summary.deleted) == (0, 0, 0)
     assert dump_catalogue(yingjiang, with_ids=True) == before
     assert CatalogueChange.objects.count() == changes
@@ -130,14 +131,14 @@ def test_same_file_again_changes_nothing(yingjiang, files):
 
 @pytest.mark.django_db
 def test_bad_file_gives_row_numbered_chinese_errors_and_changes_nothing(yingjiang, files):
-    import_catalogue(files["docx"], yingjiang)
+    import_catalogue(files["docx"], yingjiang, actor=SYSTEM)
     items, domains, events = (
         CatalogueItem.objects.count(),
         Domain.objects.count(),
         AuditEvent.objects.count(),
     )
     with pytest.raises(CatalogueFileError) as info:
-        import_catalogue(files["bad"], yingjiang)
+        import_catalogue(files["bad"], yingjiang, actor=SYSTEM)
     message = str(info.value)
     assert "“市政服务”第 5 行：缺少二级事项" in message
     assert "“市政服务”第 6 行：公开渠道“▲政府网站”的标记“▲”无法识别" in message
@@ -191,10 +192,10 @@ def test_command_import_dry_run_export_and_errors(yingjiang, files, tmp_path):
 
 @pytest.mark.django_db
 def test_domain_option_picks_one_table(yingjiang, files):
-    summary = import_catalogue(files["xlsx"], yingjiang, domain="社会救助")
+    summary = import_catalogue(files["xlsx"], yingjiang, domain="社会救助", actor=SYSTEM)
     assert summary.domains == ["社会救助"]
     with pytest.raises(CatalogueFileError, match="没有“义务教育”领域"):
-        import_catalogue(files["xlsx"], yingjiang, domain="义务教育")
+        import_catalogue(files["xlsx"], yingjiang, domain="义务教育", actor=SYSTEM)
 
 
 @pytest.mark.django_db
@@ -206,7 +207,7 @@ def test_reimport_keeps_ids_and_local_items_and_removes_dropped_official_items(
     from gongkai.catalogue import services
     from tests.conftest import user
 
-    import_catalogue(files["docx"], yingjiang)
+    import_catalogue(files["docx"], yingjiang, actor=SYSTEM)
     result_id = CatalogueItem.objects.get(name="招生结果").pk
     domain = Domain.objects.get(name="义务教育")
     parent = CatalogueItem.objects.get(name="招生入学")
@@ -230,7 +231,7 @@ def test_reimport_keeps_ids_and_local_items_and_removes_dropped_official_items(
         "本地新增",
         user("yj_admin"),
     )
-    summary = import_catalogue(path, yingjiang)
+    summary = import_catalogue(path, yingjiang, actor=SYSTEM)
     assert (summary.created, summary.updated, summary.deleted) == (0, 1, 2)  # 转学办理 left alone
     assert CatalogueItem.objects.get(pk=result_id).deadline["days"] == 3
     assert not CatalogueItem.objects.filter(name__in=["学校概况", "学校基本情况"]).exists()
@@ -243,7 +244,7 @@ def test_bench_workbook_imports(yingjiang):
     from gongkai.catalogue.bench import catalogue_workbook
     from gongkai.core.bench import BENCHMARKS
 
-    summary = import_catalogue(catalogue_workbook(60, per_parent=10), yingjiang)
+    summary = import_catalogue(catalogue_workbook(60, per_parent=10), yingjiang, actor=SYSTEM)
     assert summary.leaves == 60 and summary.created == 66
     import gongkai.catalogue.bench  # noqa: F401 - registers itself
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from gongkai.catalogue.io.dump import dump_catalogue
 from gongkai.catalogue.io.exporter import export_xlsx_bytes
 from gongkai.catalogue.io.importer import import_catalogue
+from gongkai.core.permissions import SYSTEM
 
 
 def _soffice() -> str:
@@ -24,7 +25,7 @@ def _soffice() -> str:
 @pytest.mark.django_db
 def test_export_opens_in_libreoffice_and_reads_back(yingjiang, ouhai, files, tmp_path):
     soffice = _soffice()
-    import_catalogue(files["xlsx"], yingjiang)
+    import_catalogue(files["xlsx"], yingjiang, actor=SYSTEM)
     exported = tmp_path / "export.xlsx"
     exported.write_bytes(export_xlsx_bytes(yingjiang))
     outdir = tmp_path / "lo"
@@ -56,7 +57,7 @@ def test_export_opens_in_libreoffice_and_reads_back(yingjiang, ouhai, files, tmp
     assert any(str(r) == "B4:B5" for r in sheet.merged_cells.ranges)  # 一级事项 still merged
 
     # and LibreOffice's file imports back to the same catalogue
-    import_catalogue(converted, ouhai)
+    import_catalogue(converted, ouhai, actor=SYSTEM)
     strip = lambda dump: [  # noqa: E731
         {"domain": d["domain"], "items": _no_orgs(d["items"])} for d in dump
     ]

@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from gongkai.core.permissions import SYSTEM
 from gongkai.foi import workflow
 from gongkai.foi.models import Channel
 from tests.conftest import org
@@ -53,6 +54,7 @@ def make_request(housing, monkeypatch):
             applicant=applicant(**overrides),
             channel=Channel.IN_PERSON,
             submitted_on=received,
+            actor=SYSTEM,
         )
 
     return make

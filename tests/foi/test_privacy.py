@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from gongkai.core.models import AuditEvent, AuditEventType, User
+from gongkai.core.permissions import SYSTEM
 from gongkai.foi import privacy, workflow
 from gongkai.foi.models import AttachmentKind, FoiRequest, FoiSettings, State
 from gongkai.foi.retention import run_retention
@@ -64,7 +65,7 @@ def test_anonymise_erases_every_personal_field_and_the_files(
     paths = [Path(a.file.path) for a in closed_case.attachments.all()]
     assert all(p.exists() for p in paths)
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.anonymise(closed_case)
+        workflow.anonymise(closed_case, SYSTEM)
     text = _stored_text(closed_case)
     for value in PERSONAL_VALUES + ["赵经办身份证"]:
         assert value not in text, value
@@ -76,7 +77,7 @@ def test_anonymise_erases_every_personal_field_and_the_files(
 
 
 def test_audit_log_never_holds_the_erased_data(closed_case):
-    workflow.anonymise(closed_case)
+    workflow.anonymise(closed_case, SYSTEM)
     text = _audit_text()
     for value in PERSONAL_VALUES:
         assert value not in text, value
@@ -94,7 +95,7 @@ def test_anonymise_is_all_or_nothing(closed_case, monkeypatch):
 
     monkeypatch.setattr(privacy, "record_event", broken)
     with pytest.raises(RuntimeError):
-        workflow.anonymise(closed_case)
+        workflow.anonymise(closed_case, SYSTEM)
     closed_case.refresh_from_db()
     assert not closed_case.anonymised
     assert closed_case.id_number == LEGAL["id_number"]
@@ -105,7 +106,7 @@ def test_anonymise_is_all_or_nothing(closed_case, monkeypatch):
 
 def test_only_archived_cases_are_anonymised(make_request):
     with pytest.raises(workflow.WorkflowError, match="已归档"):
-        workflow.anonymise(make_request())
+        workflow.anonymise(make_request(), SYSTEM)
 
 
 def test_run_retention_anonymises_cases_past_the_sites_period(closed_case, make_request, yingjiang):

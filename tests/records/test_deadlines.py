@@ -3,6 +3,7 @@
 from datetime import date
 
 from gongkai.catalogue.models import CatalogueItem
+from gongkai.core.permissions import SYSTEM
 from gongkai.records import deadlines, notify
 from gongkai.records.models import ExpectedSlot
 
@@ -49,8 +50,8 @@ def test_rules_that_are_not_counted_in_days(yingjiang, housing, editor):
 def test_quarterly_leaf_creates_slots_and_missing_periods_show(yingjiang, housing, editor):
     item = make_leaf(yingjiang, "财政资金使用情况", organisations=[housing],
                      deadline={"kind": "periodic", "period": "quarterly"})  # fmt: skip
-    assert deadlines.ensure_slots(yingjiang, 2026) == 4
-    assert deadlines.ensure_slots(yingjiang, 2026) == 0  # idempotent
+    assert deadlines.ensure_slots(yingjiang, 2026, actor=SYSTEM) == 4
+    assert deadlines.ensure_slots(yingjiang, 2026, actor=SYSTEM) == 0  # idempotent
     q3 = ExpectedSlot.objects.get(catalogue_item=item, label="2026年第3季度")
     assert q3.period_end == date(2026, 9, 30) and q3.due_date == date(2026, 11, 3)
     duties = deadlines.duties_for([housing], today=date(2026, 11, 4))

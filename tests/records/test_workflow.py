@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from gongkai.core.models import AuditEvent, Role
+from gongkai.core.permissions import SYSTEM
 from gongkai.records import workflow
 from gongkai.records.models import Kind, Record, RecordRevision, RevisionState, State, Validity
 from gongkai.records.workflow import WorkflowError
@@ -239,8 +240,8 @@ def test_scheduled_publication(editor, reviewer, housing, leaf):
     at = timezone.now() + timedelta(hours=2)
     workflow.publish(reviewer, record, at=at)
     assert fresh(record).state == State.APPROVED
-    assert workflow.publish_due(timezone.now()) == []
-    done = workflow.publish_due(at + timedelta(minutes=1))
+    assert workflow.publish_due(timezone.now(), actor=SYSTEM) == []
+    done = workflow.publish_due(at + timedelta(minutes=1), actor=SYSTEM)
     assert [r.pk for r in done] == [record.pk]
     assert fresh(record).state == State.PUBLISHED
 

@@ -97,6 +97,7 @@ def bench_catalogue(options: BenchOptions, write: Callable[[str], None]) -> dict
         from gongkai.catalogue.models import CatalogueItem
         from gongkai.core.demo import load_demo
         from gongkai.core.models import Site
+        from gongkai.core.permissions import SYSTEM
 
         load_demo()
         site = Site.objects.get(slug="yingjiang")
@@ -104,10 +105,10 @@ def bench_catalogue(options: BenchOptions, write: Callable[[str], None]) -> dict
         read_grids(data)
         baseline = time.perf_counter() - start
         start = time.perf_counter()
-        summary = import_catalogue(data, site)
+        summary = import_catalogue(data, site, actor=SYSTEM)
         elapsed = time.perf_counter() - start
         start = time.perf_counter()
-        again = import_catalogue(data, site)
+        again = import_catalogue(data, site, actor=SYSTEM)
         reimport = time.perf_counter() - start
         assert again.created == again.updated == 0
         return {

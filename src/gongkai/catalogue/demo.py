@@ -8,6 +8,7 @@ import io
 
 from django.db import transaction
 
+from gongkai.core import permissions
 from gongkai.core.models import Site, User
 
 from .fixtures.demo_rows import OUHAI, YINGJIANG_SHIZHENG
@@ -61,7 +62,7 @@ def demo_xlsx(site: Site, domains: dict[str, list]) -> bytes:
 def load_catalogue_demo() -> list[str]:
     """Import the demo catalogues and publish a version where something changed."""
     lines = []
-    actor = User.objects.filter(username="admin").first()
+    actor = User.objects.filter(username="admin").first() or permissions.SYSTEM
     for slug, domains in (("yingjiang", {"市政服务": YINGJIANG_SHIZHENG}), ("ouhai", OUHAI)):
         site = Site.objects.filter(slug=slug).first()
         if site is None:

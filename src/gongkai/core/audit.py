@@ -116,6 +116,13 @@ def _jsonable(value: Any) -> Any:
 
 
 def actor_snapshot(user) -> dict[str, Any]:
+    if getattr(user, "is_system", False) is True:  # permissions.SYSTEM: commands and jobs
+        return {
+            "actor_id": None,
+            "actor_username": "system",
+            "actor_name": "系统",
+            "actor_roles": [],
+        }
     if user is None or not getattr(user, "is_authenticated", False):
         return {"actor_id": None, "actor_username": "", "actor_name": "", "actor_roles": []}
     roles = [

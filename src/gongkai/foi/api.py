@@ -201,7 +201,7 @@ def list_events(request, case_id: int):
 
 @router.post(
     "/foi/cases/{case_id}/events",
-    response={200: CaseOut, 404: Message, 409: Message},
+    response={200: CaseOut, 403: Message, 404: Message, 409: Message},
     auth=staff_auth,
     summary="办理一步（补正、征求意见、延期、答复、归档）",
 )
@@ -233,6 +233,8 @@ def add_event(request, case_id: int, payload: ActionIn):
     }
     try:
         return Status(200, steps[p.action]())
+    except permissions.PermissionDenied as exc:  # e.g. a deputy or evaluator: the step's guard
+        return Status(403, {"detail": str(exc)})
     except (workflow.WorkflowError, rules.RuleError) as exc:
         return Status(409, {"detail": str(exc)})
 

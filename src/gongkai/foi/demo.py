@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai.core import permissions
 from gongkai.core.models import Organisation, OrganisationKind, Site, User
 from gongkai.core.workcalendar import add_working_days
 
@@ -189,7 +190,7 @@ def _run_case(rng, site, org, actor, received, applicant, today, scenario, outco
         signed_on=received if channel == Channel.LETTER else None,
         mail_signed=channel == Channel.LETTER,
         confirmed_on=received if channel in (Channel.EMAIL, Channel.FAX) else None,
-        actor=None if channel == Channel.ONLINE else actor,
+        actor=permissions.PUBLIC if channel == Channel.ONLINE else actor,
     )
 
     def fits(on):
@@ -305,7 +306,7 @@ def _load_site(site: Site, count: int, today: date) -> int:
     rng = random.Random(f"gongkai-foi-demo-{site.slug}")
     FoiSettings.objects.get_or_create(site=site, defaults={"public_list": True})
     prefix = {"yingjiang": "yj", "ouhai": "oh"}[site.slug]
-    actor = User.objects.filter(username=f"{prefix}_admin").first()
+    actor = User.objects.filter(username=f"{prefix}_admin").first() or permissions.SYSTEM
     region = {"yingjiang": "340802", "ouhai": "330304"}[site.slug]
     pool = _org_pool(site)
     span = (today - timedelta(days=3) - START).days

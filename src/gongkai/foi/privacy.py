@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai.core import permissions
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEvent, AuditEventType
 
@@ -66,7 +67,7 @@ def personal_data_views(case: FoiRequest, limit: int = 20) -> list[AuditEvent]:
 # --------------------------------------------------------------------------- erasing
 
 
-def anonymise(request: FoiRequest, actor=None) -> FoiRequest:
+def anonymise(request: FoiRequest, actor) -> FoiRequest:
     """Erase the applicant's data of an archived case, all at once or not at all.
 
     Every personal field is emptied, attached files (ID copies, licences, scans, and the
@@ -74,8 +75,9 @@ def anonymise(request: FoiRequest, actor=None) -> FoiRequest:
     detached, and the files are deleted from storage only after the transaction commits,
     so a failure leaves the case as it was. The audit event names the erased fields,
     never their values."""
-    from .workflow import WorkflowError
+    from .workflow import ADMIN_ROLES, WorkflowError
 
+    permissions.require(actor, "匿名化该申请", request, ADMIN_ROLES)
     with transaction.atomic():
         case = FoiRequest.objects.select_for_update().get(pk=request.pk)
         if case.state != State.CLOSED:

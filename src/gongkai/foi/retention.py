@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from gongkai.core import permissions
+
 from .models import FoiRequest, FoiSettings, State
 from .privacy import anonymise
 
@@ -58,7 +60,7 @@ def run_retention(now: datetime | None = None, *, apply: bool = True) -> Retenti
         return result
     for case in result.due:
         try:
-            result.anonymised.append(anonymise(case))
+            result.anonymised.append(anonymise(case, permissions.SYSTEM))
         except WorkflowError as exc:
             result.failed.append((case, str(exc)))
     return result

@@ -419,15 +419,7 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         except PdfUnavailable as exc:
             messages.error(request, f"{exc} 请先下载 Word 版告知书。")
             return redirect("foi_staff:case", pk=case.pk)
-        workflow._save_file(
-            case,
-            AttachmentKind.REPLY_LETTER,
-            pdf_data,
-            f"{name}.pdf",
-            "application/pdf",
-            ".pdf",
-            request.user,
-        )
+        workflow.keep_letter_pdf(case, pdf_data, f"{name}.pdf", actor=request.user)
     return HttpResponse(
         pdf_data,
         content_type="application/pdf",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
+from gongkai.core import permissions
 from gongkai.core.models import Organisation, OrganisationKind
 from gongkai.core.views import rate_limited
 
@@ -74,6 +75,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 channel=Channel.ONLINE,
                 submitted_on=timezone.localdate(),
                 files=files,
+                actor=permissions.PUBLIC,
             )
         except workflow.WorkflowError as exc:
             form.add_error(None, str(exc))

@@ -19,8 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
+from gongkai.core import permissions
 from gongkai.core.audit import actor_snapshot, record_event, snapshot
-from gongkai.core.models import AuditEventType, Organisation, Site
+from gongkai.core.models import AuditEventType, Organisation, Role, Site
 from gongkai.core.sequences import next_value
 from gongkai.core.versioning import expect
 from gongkai.core.workcalendar import add_working_days, count_working_days
@@ -33,6 +34,7 @@ from .models import (
     ApplicantKind,
     Attachment,
     AttachmentKind,
+    Channel,
     EventKind,
     FeeNotice,
     FoiEvent,
@@ -53,6 +55,13 @@ AUDIT_FIELDS = [
     "closed_reason",
     "void",
 ]
+
+
+# Who may take the steps: the organisation's editors, reviewers and the office admin (whose
+# site covers every organisation), the same roles that scope the case list; erasing personal
+# data is the office admin's (or the retention job's, as permissions.SYSTEM).
+HANDLE_ROLES = permissions.WRITE_ROLES
+ADMIN_ROLES = (Role.OFFICE_ADMIN,)
 
 
 class WorkflowError(ValueError):
@@ -133,10 +142,13 @@ def register(
     confirmed_on: date | None = None,
     mail_signed: bool = False,
     files: list[tuple[str, object]] = (),
-    actor=None,
+    actor,
 ) -> FoiRequest:
     """Register a request (online by the applicant, or by staff for a letter, visit, fax or
     email) with its receipt date by 《条例》第三十一条; the reply clock starts that day."""
+    permissions.require(
+        actor, "为该机关登记申请", organisation, HANDLE_ROLES, public=channel == Channel.ONLINE
+    )
     received_on, basis = rules.receipt_date(
         channel,
         submitted_on=submitted_on,
@@ -209,6 +221,14 @@ def _save_file(request, kind, data: bytes, original_name, content_type, ext, act
     attachment.file.save(f"{uuid.uuid4().hex}{ext}", ContentFile(data), save=False)
     attachment.save()
     return attachment
+
+
+def keep_letter_pdf(request: FoiRequest, data: bytes, name: str, *, actor) -> Attachment:
+    """The reply letter's PDF, converted on its first download, kept with the case."""
+    permissions.require(actor, "保存答复告知书", request, HANDLE_ROLES)
+    return _save_file(
+        request, AttachmentKind.REPLY_LETTER, data, name, "application/pdf", ".pdf", actor
+    )
 
 
 # --------------------------------------------------------------------------- the log
@@ -308,10 +328,11 @@ def _extension_active(request: FoiRequest) -> bool:
 
 @transaction.atomic
 def ask_correction(
-    request: FoiRequest, *, on: date, what: str, correct_by: date | None = None, actor=None
+    request: FoiRequest, *, on: date, what: str, correct_by: date | None = None, actor
 ) -> FoiRequest:
     """《条例》第三十条: one written notice, within 7 working days of receipt, saying what to
     correct and by when; the reply clock stops until the corrected request arrives."""
+    permissions.require(actor, "办理该申请", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     if _has_event(request, EventKind.CORRECTION_ASKED):
@@ -345,8 +366,9 @@ def ask_correction(
 
 
 @transaction.atomic
-def receive_correction(request: FoiRequest, *, on: date, note: str = "", actor=None, files=()):
+def receive_correction(request: FoiRequest, *, on: date, note: str = "", actor, files=()):
     """The corrected request arrived: the clock restarts from that day (《条例》第三十条)."""
+    permissions.require(actor, "办理该申请", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     before = snapshot(request, AUDIT_FIELDS)
@@ -366,9 +388,10 @@ def receive_correction(request: FoiRequest, *, on: date, note: str = "", actor=N
 
 
 @transaction.atomic
-def abandon(request: FoiRequest, *, on: date, actor=None) -> FoiRequest:
+def abandon(request: FoiRequest, *, on: date, actor) -> FoiRequest:
     """No correction by the deadline without good reason: the request counts as abandoned
     (《条例》第三十条), 办理结果 其他处理 1."""
+    permissions.require(actor, "办理该申请", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     if request.correction_due and on <= request.correction_due:
@@ -390,9 +413,10 @@ def abandon(request: FoiRequest, *, on: date, actor=None) -> FoiRequest:
 
 
 @transaction.atomic
-def start_consultation(request: FoiRequest, *, on: date, party: str, actor=None) -> FoiRequest:
+def start_consultation(request: FoiRequest, *, on: date, party: str, actor) -> FoiRequest:
     """Ask a third party (《条例》第三十二条) or a co-producing organ (第三十四条) in writing;
     they have 15 working days and the time is not counted (第三十三条第二款)."""
+    permissions.require(actor, "办理该申请", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     if not (party or "").strip():
@@ -415,9 +439,10 @@ def start_consultation(request: FoiRequest, *, on: date, party: str, actor=None)
 
 
 @transaction.atomic
-def end_consultation(request: FoiRequest, *, on: date, note: str = "", actor=None) -> FoiRequest:
+def end_consultation(request: FoiRequest, *, on: date, note: str = "", actor) -> FoiRequest:
     """The consulted party answered (or its 15 days passed; an organ's silence is consent,
     《条例》第三十四条): the clock resumes."""
+    permissions.require(actor, "办理该申请", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     if request.state != State.CONSULTING:
@@ -441,10 +466,11 @@ def end_consultation(request: FoiRequest, *, on: date, note: str = "", actor=Non
 
 @transaction.atomic
 def extend(
-    request: FoiRequest, *, on: date, days: int, approver: str, reason: str, actor=None
+    request: FoiRequest, *, on: date, days: int, approver: str, reason: str, actor
 ) -> FoiRequest:
     """One extension of at most 20 working days, approved by the office head and told to the
     applicant (《条例》第三十三条第二款)."""
+    permissions.require(actor, "延长答复期限", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     if _has_event(request, EventKind.EXTENDED):
@@ -482,10 +508,11 @@ def issue_fee_notice(
     mode: str,
     monthly_count: int | None = None,
     pages: int | None = None,
-    actor=None,
+    actor,
 ) -> FeeNotice:
     """A processing-fee notice (《条例》第四十二条, 国办函〔2020〕109号): per request or per page,
     never both; the time until payment is not counted in the reply period."""
+    permissions.require(actor, "发出收费通知", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     if FeeNotice.objects.filter(request=request).exists():
@@ -523,7 +550,8 @@ def issue_fee_notice(
 
 
 @transaction.atomic
-def record_payment(request: FoiRequest, *, on: date, actor=None) -> FoiRequest:
+def record_payment(request: FoiRequest, *, on: date, actor) -> FoiRequest:
+    permissions.require(actor, "登记缴费", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     notice = FeeNotice.objects.filter(request=request).first()
@@ -541,8 +569,9 @@ def record_payment(request: FoiRequest, *, on: date, actor=None) -> FoiRequest:
 
 
 @transaction.atomic
-def fee_lapsed(request: FoiRequest, *, on: date, actor=None) -> FoiRequest:
+def fee_lapsed(request: FoiRequest, *, on: date, actor) -> FoiRequest:
     """Unpaid after the deadline: the request is not processed further (其他处理 2)."""
+    permissions.require(actor, "办理该申请", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     notice = FeeNotice.objects.filter(request=request).first()
@@ -569,11 +598,10 @@ NOT_BY_REPLY = {Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID}
 
 
 @transaction.atomic
-def reply(
-    request: FoiRequest, *, on: date, outcome: str, reason: str = "", actor=None
-) -> FoiRequest:
+def reply(request: FoiRequest, *, on: date, outcome: str, reason: str = "", actor) -> FoiRequest:
     """Reply with an outcome of 《条例》第三十六条 (partial disclosure, 第三十七条); the reply
     letter (告知书) is generated and kept with the case."""
+    permissions.require(actor, "答复该申请", request, HANDLE_ROLES)
     from . import letters
 
     request = _locked(request)
@@ -617,7 +645,8 @@ def reply(
 
 
 @transaction.atomic
-def record_delivery(request: FoiRequest, *, on: date, note: str, actor=None) -> FoiRequest:
+def record_delivery(request: FoiRequest, *, on: date, note: str, actor) -> FoiRequest:
+    permissions.require(actor, "登记送达", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     if request.state not in (State.REPLIED, State.ABANDONED):
@@ -635,9 +664,10 @@ def record_delivery(request: FoiRequest, *, on: date, note: str, actor=None) -> 
 
 
 @transaction.atomic
-def close(request: FoiRequest, *, on: date, reason: str, actor=None) -> FoiRequest:
+def close(request: FoiRequest, *, on: date, reason: str, actor) -> FoiRequest:
     """Archive a concluded case (《条例》第四十五条), or close one registered by mistake with a
     reason. Nothing is ever deleted; a mistaken registration stays, marked and uncounted."""
+    permissions.require(actor, "归档或关闭该申请", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
     reason = (reason or "").strip()
@@ -663,8 +693,9 @@ def close(request: FoiRequest, *, on: date, reason: str, actor=None) -> FoiReque
 
 
 @transaction.atomic
-def add_appeal(request: FoiRequest, *, kind: str, filed_on: date, note: str = "", actor=None):
+def add_appeal(request: FoiRequest, *, kind: str, filed_on: date, note: str = "", actor):
     """A reconsideration or lawsuit about the request, for table 四."""
+    permissions.require(actor, "登记行政复议或行政诉讼", request, HANDLE_ROLES)
     if request.state not in CONCLUDED:
         raise WorkflowError("申请办结后才能登记行政复议或行政诉讼。")
     if filed_on > today() or (request.replied_on and filed_on < request.replied_on):
@@ -690,7 +721,8 @@ def add_appeal(request: FoiRequest, *, kind: str, filed_on: date, note: str = ""
 
 
 @transaction.atomic
-def decide_appeal(appeal: Appeal, *, result: str, decided_on: date | None, actor=None) -> Appeal:
+def decide_appeal(appeal: Appeal, *, result: str, decided_on: date | None, actor) -> Appeal:
+    permissions.require(actor, "登记复议或诉讼结果", appeal.request, HANDLE_ROLES)
     if result not in AppealResult.values:
         raise WorkflowError("请选择结果。")
     if result != AppealResult.PENDING and decided_on is None:
@@ -721,8 +753,9 @@ def decide_appeal(appeal: Appeal, *, result: str, decided_on: date | None, actor
     return appeal
 
 
-def anonymise(request: FoiRequest, actor=None) -> FoiRequest:
-    """Erase the applicant's personal data of an archived case (see foi.privacy)."""
+def anonymise(request: FoiRequest, actor) -> FoiRequest:
+    """Erase the applicant's personal data of an archived case (see foi.privacy, which checks
+    the actor: the office admin, or the system on the retention schedule)."""
     from .privacy import anonymise as erase
 
     return erase(request, actor)

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from gongkai.core import permissions
 from gongkai.core.audit import record_event
 from gongkai.core.html import html_to_text
 from gongkai.core.models import AuditEventType
@@ -100,7 +101,7 @@ def prepare_deliveries(record: Record, actor=None) -> list[ChannelDelivery]:
         }[fmt]
         if fmt == "web" and delivery.delivered_at is None:
             delivery.delivered_at = record.published_at
-            delivery.delivered_by = actor
+            delivery.delivered_by = permissions.user_of(actor)
             delivery.note = "发布即上网"
         delivery.save()
         made.append(delivery)

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from gongkai.catalogue.deadlines import PERIODS
 from gongkai.catalogue.models import CatalogueItem
+from gongkai.core import permissions
+from gongkai.core.models import Role
 from gongkai.core.workcalendar import add_working_days, count_working_days, fmt_date
 
 from .models import ExpectedSlot, Record, State
@@ -97,12 +99,14 @@ def _periods(period: str, year: int) -> list[tuple[str, date, date]]:
     return []
 
 
-def ensure_slots(site, year: int) -> int:
+def ensure_slots(site, year: int, *, actor) -> int:
     """Create the expected slots of `year` for every periodic leaf of `site` and each of its
-    responsible organisations. Idempotent; returns the number created.
+    responsible organisations. Idempotent; returns the number created. A yearly job: the
+    office admin or `permissions.SYSTEM`.
 
     The information of a period is formed when the period ends, so its slot is due
     PERIODIC_DAYS working days later (《条例》第二十六条)."""
+    permissions.require(actor, "生成应公开期次", site, (Role.OFFICE_ADMIN,))
     created = 0
     leaves = CatalogueItem.objects.filter(site=site, numchild=0, deadline__kind="periodic")
     for item in leaves.prefetch_related("organisations"):

@@ -3,8 +3,6 @@ channel versions, duties and API tokens. Thin: the rules are in workflow.py."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from functools import wraps
 
 from django.contrib import messages
@@ -15,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.core.audit import record_event
-from gongkai.core.models import AuditEvent, AuditEventType
+from gongkai.core import permissions
+from gongkai.core.models import AuditEvent
 from gongkai.core.permissions import organisations_for
 from gongkai.core.versioning import VersionConflict, VersionForm, model_values
 from gongkai.core.views import staff_required
 
 from . import channels, deadlines, workflow
+from . import tokens as api_tokens
 from .content import UploadRejected
 from .forms import (
     CommentForm,
@@ -445,35 +444,19 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 @staff_required
 def tokens(request: HttpRequest) -> HttpResponse:
     """Personal API tokens for other systems to feed drafts (shown once, stored hashed)."""
-    form = TokenForm(request.POST or None)
-    created = None
     if request.method == "POST" and request.POST.get("revoke", "").isdigit():
         token = get_object_or_404(ApiToken, pk=request.POST["revoke"], user=request.user)
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record_event(
-            AuditEventType.OBJECT_CHANGED, actor=request.user, obj=token, message="吊销接口令牌"
-        )
+        api_tokens.revoke_token(request.user, token)
         messages.success(request, "令牌已吊销。")
         return redirect("records_staff:tokens")
+    permissions.require(request.user, "使用接口令牌", None, workflow.PUBLISH_ROLES)
+    form = TokenForm(request.POST or None)
+    created = None
     if request.method == "POST" and form.is_valid():
-        created = "gk_" + secrets.token_urlsafe(32)
-        token = ApiToken.objects.create(
-            user=request.user,
-            name=form.cleaned_data["name"],
-            prefix=created[:10],
-            key_hash=hash_token(created),
-        )
-        record_event(
-            AuditEventType.OBJECT_CREATED, actor=request.user, obj=token, message="创建接口令牌"
-        )
+        _token, created = api_tokens.issue_token(request.user, form.cleaned_data["name"])
         form = TokenForm()
     items = ApiToken.objects.filter(user=request.user)
     return render(

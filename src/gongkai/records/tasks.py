@@ -7,9 +7,11 @@ from django_tasks import task
 @task()
 def publish_due_records() -> int:
     """Every few minutes: publish approved records whose scheduled time has come."""
+    from gongkai.core.permissions import SYSTEM
+
     from .workflow import publish_due
 
-    return len(publish_due())
+    return len(publish_due(actor=SYSTEM))
 
 
 @task()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from gongkai.catalogue.models import CatalogueItem
+from gongkai.core import permissions
 from gongkai.core.audit import record_event, snapshot
 from gongkai.core.html import sanitize_html
 from gongkai.core.models import AuditEventType, Organisation, Role
@@ -98,12 +98,13 @@ REVISION_COMPARE = ["title", "summary", "body"]
 
 
 def can_act(user, organisation: Organisation, roles) -> bool:
-    return organisations_for(user, roles).filter(pk=organisation.pk).exists()
+    return permissions.can_act_on(user, organisation, roles)
 
 
 def _require(user, organisation: Organisation, roles, what: str) -> None:
-    if not can_act(user, organisation, roles):
-        raise PermissionDenied(f"您没有权限{what}（{organisation.name}）。")
+    """Each step names the roles it needs (EDIT_ROLES, REVIEW_ROLES, PUBLISH_ROLES); the
+    check itself is core's, the same for views, API and commands."""
+    permissions.require(user, what, organisation, roles)
 
 
 def records_for(user, roles=PUBLISH_ROLES) -> QuerySet[Record]:
@@ -553,8 +554,9 @@ def _after_publication(record: Record) -> None:
     transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
 
 
-def publish_due(now: datetime | None = None) -> list[Record]:
-    """Publish approved records whose scheduled time has come. Returns those published."""
+def publish_due(now: datetime | None = None, *, actor) -> list[Record]:
+    """Publish approved records whose scheduled time has come. Returns those published.
+    The job runs as `permissions.SYSTEM`; the step is checked like any publication."""
     now = now or timezone.now()
     published = []
     due = Record.objects.filter(state=State.APPROVED, scheduled_at__lte=now).order_by(
@@ -566,7 +568,8 @@ def publish_due(now: datetime | None = None) -> list[Record]:
                 record = Record.objects.select_for_update().get(pk=record.pk)
                 if record.state != State.APPROVED:
                     continue
-                _publish_now(None, record, now)
+                _require(actor, record.organisation, PUBLISH_ROLES, "定时发布该信息")
+                _publish_now(actor, record, now)
                 published.append(record)
         except WorkflowError as exc:
             record_event(

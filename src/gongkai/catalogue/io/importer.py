@@ -371,6 +371,9 @@ class CatalogueImporter:
     # ---------------------------------------------------------------- writing
 
     def apply(self, plans: list[DomainPlan], dry_run: bool = False) -> ImportSummary:
+        from ..services import require_admin
+
+        require_admin(self.actor, self.site)
         levels: dict[int, int] = {}
         leaves = 0
         for plan in plans:

@@ -10,6 +10,7 @@ from gongkai.catalogue.io.exporter import export_xlsx
 from gongkai.catalogue.io.importer import import_catalogue
 from gongkai.catalogue.models import Domain
 from gongkai.core.models import Site
+from gongkai.core.permissions import SYSTEM
 
 
 def _site(slug: str) -> Site:
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 official=not options["local"],
                 reason=options["reason"],
+                actor=SYSTEM,
             )
         except CatalogueFileError as exc:
             raise CommandError(str(exc)) from exc

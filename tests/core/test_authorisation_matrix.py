@@ -1,0 +1,859 @@
+"""The authorisation matrix: every staff URL (walked from the URL configuration) and every staff
+API operation (walked from the OpenAPI document) × every role × own/other site, against the rule
+table below, for GET and POST.
+
+Each URL name and each operation must have a rule: one without fails with "new endpoint without
+a rule: …". A refused POST must leave the database as it was (audit events, counts, states); an
+allowed POST marked `changes` must change it, which proves its payload would have done harm.
+
+The actors are the demo's yingjiang staff (see core/demo.py: yj_editor and yj_reviewer of 住建局,
+yj_admin of the office, yj_evaluator, yj_deputy) and the superuser. Object-level URLs run
+against three objects: "own" (yingjiang 住建局's), "other_org" (yingjiang 民政局's) and
+"other_site" (ouhai 住建局's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gongkai.api import api
+from gongkai.catalogue.models import CatalogueChange, CatalogueItem, CatalogueVersion
+from gongkai.core.demo import load_demo
+from gongkai.core.models import AuditEvent, Membership, Organisation, Site, User
+from gongkai.core.permissions import SYSTEM
+from gongkai.foi import workflow as foi_workflow
+from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiRequest
+from gongkai.foi.models import Outcome as FoiOutcome
+from gongkai.records import workflow as records_workflow
+from gongkai.records.models import (
+    ApiToken,
+    ChannelDelivery,
+    ConfidentialityReview,
+    Record,
+    RecordRevision,
+)
+from tests.conftest import org
+from tests.foi.conftest import PNG, applicant
+from tests.records.conftest import PASS_CHECKS, data, make_leaf
+from tests.records.files import png_bytes
+
+ACTORS = {
+    "superuser": "admin",
+    "office_admin": "yj_admin",
+    "editor": "yj_editor",
+    "reviewer": "yj_reviewer",
+    "evaluator": "yj_evaluator",
+    "deputy": "yj_deputy",
+    "anonymous": None,
+}
+TARGETS = ("own", "other_org", "other_site")
+
+STAFF = frozenset(a for a in ACTORS if a != "anonymous")
+WRITE = frozenset({"superuser", "office_admin", "editor", "reviewer"})
+EDIT = frozenset({"superuser", "office_admin", "editor"})
+REVIEW = frozenset({"superuser", "office_admin", "reviewer"})
+ADMIN = frozenset({"superuser", "office_admin"})
+SUPERUSER = frozenset({"superuser"})
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    statuses: frozenset
+    refused: bool
+
+
+OK = Outcome("allowed", frozenset({200, 201, 302, 400, 409}), refused=False)
+DENIED = Outcome("denied", frozenset({403, 404}), refused=True)
+FORBIDDEN = Outcome("forbidden", frozenset({403}), refused=True)
+FORM_REFUSED = Outcome("refused by the form", frozenset({200, 400}), refused=True)
+REFUSED = Outcome("refused", DENIED.statuses | FORM_REFUSED.statuses, refused=True)
+LOGIN = Outcome("sent to log in", frozenset({302, 401}), refused=True)
+NO_METHOD = Outcome("method not allowed", frozenset({405}), refused=True)
+PAST_ADMIN_GUARD = Outcome(
+    "past the admin site's guard", frozenset({200, 302, 400, 403, 404, 405}), refused=False
+)
+NOTHING_PENDING = Outcome("allowed, nothing pending", frozenset({404}), refused=False)
+
+Rule = Callable[[str, str], Outcome]
+
+
+def allow(roles, other_org=ADMIN, other_site=SUPERUSER, refused: Outcome = DENIED) -> Rule:
+    """`roles` may act on their own organisation's object; of them, those in `other_org` also
+    on another organisation's of the same site (the office admin covers the site) and those in
+    `other_site` on the other site's (the superuser). Everyone else is refused; anonymous
+    visitors are sent to log in."""
+
+    def rule(actor: str, target: str) -> Outcome:
+        if actor == "anonymous":
+            return LOGIN
+        scope = {"own": STAFF, "other_org": other_org, "other_site": other_site}[target]
+        return OK if actor in frozenset(roles) & frozenset(scope) else refused
+
+    return rule
+
+
+def post_only(actor: str, target: str) -> Outcome:
+    return LOGIN if actor == "anonymous" else NO_METHOD
+
+
+def logged_in(actor: str, target: str) -> Outcome:
+    return LOGIN if actor == "anonymous" else OK
+
+
+def superuser_only(actor: str, target: str) -> Outcome:
+    """The admin site: everyone but the superuser is sent to the admin's login. What a model
+    admin then allows the superuser (read-only audit log: 403 on add) is not this matrix's."""
+    return PAST_ADMIN_GUARD if actor == "superuser" else LOGIN
+
+
+def admin_import_step(actor: str, target: str) -> Outcome:
+    if actor == "anonymous":
+        return LOGIN
+    return NOTHING_PENDING if actor in ADMIN else FORBIDDEN
+
+
+ANY_STAFF = allow(STAFF)
+# catalogue pages work on the staff member's own site (the superuser's: the host's)
+SITE_BOUND = allow(STAFF, other_org=STAFF, other_site=())
+
+
+@dataclass
+class Entry:
+    get: Rule | None  # None: a public URL, not part of the matrix
+    post: Rule | None = None
+    kwargs: Callable | None = None  # bundle -> URL kwargs
+    data: Callable | None = None  # bundle -> POST data
+    per_target: bool = False  # object-level: run against own and other site's objects
+    per_target_get: bool | None = None  # default: as per_target (False: the page has no object)
+    changes: bool = False  # an allowed POST with this payload must change the database
+    query: str = ""
+
+    def __post_init__(self):
+        if self.post is None:
+            self.post = self.get
+
+
+PUBLIC = Entry(get=None)
+
+
+# --------------------------------------------------------------------------- the rule table
+
+STAFF_URLS: dict[str, Entry] = {
+    # core
+    "core:login": PUBLIC,
+    "core:logout": PUBLIC,
+    "core:two_factor": Entry(logged_in),
+    "core:workbench": Entry(ANY_STAFF),
+    "core:audit_log": Entry(ANY_STAFF),
+    # catalogue: everyone reads the standard of their site; office admins change it
+    "catalogue_staff:index": Entry(ANY_STAFF),
+    "catalogue_staff:domain": Entry(
+        SITE_BOUND, kwargs=lambda b: {"pk": b.leaf.domain_id}, per_target=True
+    ),
+    "catalogue_staff:item_add": Entry(
+        allow(ADMIN, other_site=()),
+        kwargs=lambda b: {"pk": b.leaf.domain_id},
+        data=lambda b: {"name": "矩阵新增事项", "deadline_text": "实时", "reason": "测试"},
+        per_target=True,
+        changes=True,
+    ),
+    "catalogue_staff:item_edit": Entry(
+        SITE_BOUND,
+        post=allow(WRITE, other_site=()),  # admins, and the leaf's organisation
+        kwargs=lambda b: {"pk": b.leaf.pk},
+        data=lambda b: {"name": b.leaf.name, "content": "矩阵修改", "reason": "测试"},
+        per_target=True,
+        changes=True,
+    ),
+    "catalogue_staff:item_move": Entry(
+        allow(ADMIN, other_site=()),
+        kwargs=lambda b: {"pk": b.leaf.pk},
+        data=lambda b: {"direction": "into", "target": b.other_root.pk, "reason": "测试"},
+        per_target=True,
+        changes=True,
+    ),
+    "catalogue_staff:item_assign": Entry(
+        allow(ADMIN, other_site=()),
+        kwargs=lambda b: {"pk": b.leaf.pk},
+        data=lambda b: {"organisations": [b.organisation.pk, b.second.pk], "reason": "测试"},
+        per_target=True,
+        changes=True,
+    ),
+    "catalogue_staff:import": Entry(allow(ADMIN)),
+    "catalogue_staff:import_preview": Entry(admin_import_step),
+    "catalogue_staff:import_confirm": Entry(post_only, post=admin_import_step),
+    "catalogue_staff:export": Entry(ANY_STAFF),
+    "catalogue_staff:deadlines": Entry(allow(ADMIN)),
+    "catalogue_staff:duties": Entry(ANY_STAFF),
+    "catalogue_staff:versions": Entry(
+        ANY_STAFF,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"note": "矩阵发布"},
+        changes=True,
+    ),
+    "catalogue_staff:compare": Entry(ANY_STAFF, query="a=current&b=current"),
+    # requests: the organisation's handlers; the office admin for the whole site
+    "foi_staff:list": Entry(ANY_STAFF),
+    "foi_staff:statistics": Entry(ANY_STAFF),
+    "foi_staff:register": Entry(
+        ANY_STAFF,
+        post=allow(WRITE, refused=FORM_REFUSED),
+        data=lambda b: applicant(
+            organisation=b.organisation.pk, channel="in_person", submitted_on=b.today.isoformat()
+        ),
+        per_target=True,
+        per_target_get=False,
+        changes=True,
+    ),
+    "foi_staff:case": Entry(allow(WRITE), kwargs=lambda b: {"pk": b.case.pk}, per_target=True),
+    "foi_staff:action": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.case.pk, "slug": "consult"},
+        data=lambda b: {"consult-on": b.today.isoformat(), "consult-party": "某公司"},
+        per_target=True,
+        changes=True,
+    ),
+    "foi_staff:appeal_add": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.replied.pk},
+        data=lambda b: {
+            "appeal-kind": "reconsideration",
+            "appeal-filed_on": b.today.isoformat(),
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "foi_staff:appeal_result": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.replied.pk},
+        data=lambda b: {
+            "appeal": b.appeal.pk,
+            "result": "maintained",
+            "decided_on": b.today.isoformat(),
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "foi_staff:attachment": Entry(
+        allow(WRITE),
+        kwargs=lambda b: {"pk": b.case.pk, "attachment_id": b.case_file.pk},
+        per_target=True,
+    ),
+    "foi_staff:letter": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": b.replied.pk, "fmt": "docx"}, per_target=True
+    ),
+    # records: drafting by editors, review by reviewers, both see their organisation's records
+    "records_staff:index": Entry(ANY_STAFF),
+    "records_staff:review_queue": Entry(ANY_STAFF),
+    "records_staff:duties": Entry(ANY_STAFF),
+    "records_staff:tokens": Entry(
+        allow(WRITE, refused=FORBIDDEN),  # not bound to an organisation
+        data=lambda b: {"name": "矩阵令牌"},
+        changes=True,
+    ),
+    "records_staff:new": Entry(
+        ANY_STAFF,
+        post=allow(EDIT, refused=FORM_REFUSED),
+        data=lambda b: {
+            "organisation": b.organisation.pk,
+            "catalogue_item": b.leaf.pk,
+            "kind": "notice",
+            "title": "矩阵测试草稿",
+            "formed_on": b.today.isoformat(),
+            "subject": "08",
+            "genre": "公示",
+            "disclosure": "proactive",
+            "body": "<p>正文</p>",
+        },
+        per_target=True,
+        per_target_get=False,
+        changes=True,
+    ),
+    "records_staff:detail": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": b.draft.pk}, per_target=True
+    ),
+    "records_staff:edit": Entry(
+        allow(WRITE),
+        post=allow(EDIT, refused=REFUSED),  # reviewers: the form offers no organisation
+        kwargs=lambda b: {"pk": b.draft.pk},
+        data=lambda b: {
+            "kind": "notice",
+            "title": "矩阵修改后的标题",
+            "formed_on": b.today.isoformat(),
+            "subject": "08",
+            "genre": "通知",
+            "disclosure": "proactive",
+            "body": "<p>改</p>",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "records_staff:revise": Entry(
+        allow(WRITE),
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": b.published.pk},
+        data=lambda b: {
+            "title": "矩阵修订",
+            "summary": "补充",
+            "body": "<p>x</p>",
+            "reason": "补充",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "records_staff:act": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": b.draft.pk, "action": "submit"},
+        per_target=True,
+        changes=True,
+    ),
+    "records_staff:revision_act": Entry(
+        post_only,
+        post=allow(REVIEW),
+        kwargs=lambda b: {"pk": b.revised.pk, "number": b.revision.number, "action": "return"},
+        data=lambda b: {"comment": "请补充"},
+        per_target=True,
+        changes=True,
+    ),
+    "records_staff:delivery": Entry(
+        allow(WRITE),
+        kwargs=lambda b: {"pk": b.revised.pk, "delivery_pk": b.delivery.pk},
+        data=lambda b: {"note": "已在公众号推送"},
+        per_target=True,
+        changes=True,
+    ),
+    "records_staff:attachment": Entry(
+        allow(WRITE),
+        kwargs=lambda b: {"pk": b.draft.pk, "attachment_pk": b.draft_file.pk},
+        per_target=True,
+    ),
+}
+
+# The admin site is for superusers only (Django's is_staff; no demo role has it). Every model
+# registered there is listed, so registering a new one needs a line here.
+ADMIN_MODELS = {
+    "auth_group",
+    "axes_accessattempt",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+    "core_auditevent",
+    "core_organisation",
+    "core_site",
+    "core_user",
+    "core_workcalendar",
+    "django_tasks_database_dbtaskresult",
+    "foi_foisettings",
+    "otp_static_staticdevice",
+    "otp_totp_totpdevice",
+    "portal_column",
+    "portal_disclosurepage",
+    "portal_gazetteissue",
+    "portal_readingpoint",
+    "records_apitoken",
+    "records_indexrule",
+    "records_itempublishing",
+    "search_synonym",
+}
+ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change")
+ADMIN_URLS: dict[str, Entry] = {
+    "admin:login": PUBLIC,
+    "admin:logout": PUBLIC,
+    "admin:index": Entry(superuser_only),
+    "admin:app_list": Entry(superuser_only),
+    "admin:password_change": Entry(superuser_only),
+    "admin:password_change_done": Entry(superuser_only),
+    "admin:autocomplete": Entry(superuser_only),
+    "admin:jsi18n": Entry(superuser_only),
+    "admin:view_on_site": Entry(superuser_only),
+    "admin:auth_user_password_change": Entry(superuser_only),
+    "admin:javascript-catalog": PUBLIC,  # treebeard's translation strings for its tree widget
+    "admin:otp_totp_totpdevice_config": Entry(superuser_only),
+    "admin:otp_totp_totpdevice_qrcode": Entry(superuser_only),
+    **{f"admin:{m}_{v}": Entry(superuser_only) for m in sorted(ADMIN_MODELS) for v in ADMIN_VIEWS},
+}
+
+# The JSON API, by OpenAPI operationId. Staff operations need a session (foi) or a token
+# (records); the others are public and not part of the matrix.
+API_OPERATIONS: dict[str, Entry] = {
+    "gongkai_core_api_list_sites": PUBLIC,
+    "gongkai_core_api_get_site": PUBLIC,
+    "gongkai_core_api_list_organisations": PUBLIC,
+    "gongkai_core_api_calendar_due": PUBLIC,
+    "gongkai_catalogue_api_catalogue": PUBLIC,
+    "gongkai_catalogue_api_catalogue_csv": PUBLIC,
+    "gongkai_catalogue_api_catalogue_json": PUBLIC,
+    "gongkai_foi_api_track": PUBLIC,
+    "gongkai_records_api_list_records": PUBLIC,
+    "gongkai_records_api_get_record": PUBLIC,
+    "gongkai_foi_api_list_cases": Entry(ANY_STAFF),
+    "gongkai_foi_api_get_case": Entry(
+        allow(WRITE), kwargs=lambda b: {"case_id": b.case.pk}, per_target=True
+    ),
+    "gongkai_foi_api_list_events": Entry(
+        allow(WRITE), kwargs=lambda b: {"case_id": b.case.pk}, per_target=True
+    ),
+    "gongkai_foi_api_add_event": Entry(
+        None,
+        post=allow(WRITE),
+        kwargs=lambda b: {"case_id": b.case.pk},
+        data=lambda b: {
+            "action": "consultation_started",
+            "date": b.today.isoformat(),
+            "party": "某公司",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "gongkai_records_api_create_draft": Entry(
+        None,
+        post=allow(EDIT),
+        data=lambda b: {
+            "organisation_id": b.organisation.pk,
+            "catalogue_item_id": b.leaf.pk,
+            "title": "接口矩阵草稿",
+            "formed_on": b.today.isoformat(),
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "gongkai_records_api_get_draft": Entry(
+        allow(WRITE), kwargs=lambda b: {"record_id": b.draft.pk}, per_target=True
+    ),
+    "gongkai_records_api_submit_draft": Entry(
+        None,
+        post=allow(EDIT),
+        kwargs=lambda b: {"record_id": b.draft.pk},
+        per_target=True,
+        changes=True,
+    ),
+}
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def walk_urls(resolver=None, prefix="", namespace=None):
+    """(route, URL name) of every pattern in the URL configuration."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns:
+                ns = f"{namespace}:{ns}" if namespace else ns
+            else:
+                ns = namespace
+            yield from walk_urls(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            yield prefix + str(pattern.pattern), name
+
+
+def staff_url_names() -> list[str]:
+    names = []
+    for route, name in walk_urls():
+        if not (route.startswith("staff/") or route.startswith("admin/")):
+            continue
+        if name is None:  # admin's catch-all redirects and object shortcuts without a name
+            continue
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def api_operations() -> dict[str, tuple[str, str, bool]]:
+    """operationId -> (method, path, needs auth) from the OpenAPI document."""
+    schema = api.get_openapi_schema()
+    ops = {}
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            ops[op["operationId"]] = (method.upper(), path, bool(op.get("security")))
+    return ops
+
+
+RULES = {**STAFF_URLS, **ADMIN_URLS}
+
+
+def test_every_staff_url_and_operation_has_a_rule():
+    missing = [n for n in staff_url_names() if n not in RULES]
+    assert not missing, "new endpoint without a rule: " + ", ".join(missing)
+    ops = api_operations()
+    missing_ops = [op for op in ops if op not in API_OPERATIONS]
+    assert not missing_ops, "new endpoint without a rule: " + ", ".join(missing_ops)
+    for op, (_method, path, secured) in ops.items():
+        if API_OPERATIONS[op] is PUBLIC:
+            assert not secured, f"{op} ({path}) needs a login but its rule says public"
+        else:
+            assert secured, f"{op} ({path}) is a staff endpoint without authentication"
+    stale = [n for n in RULES if n not in staff_url_names()]
+    assert not stale, "rules for URLs that no longer exist: " + ", ".join(stale)
+
+
+def _cells(table: dict[str, Entry], methods=("GET", "POST")):
+    for name, entry in table.items():
+        if entry is PUBLIC:
+            continue
+        for method in methods:
+            if (entry.get if method == "GET" else entry.post) is None:
+                continue
+            per_target = entry.per_target
+            if method == "GET" and entry.per_target_get is not None:
+                per_target = entry.per_target_get
+            for target in TARGETS if per_target else ("own",):
+                for actor in ACTORS:
+                    yield pytest.param(
+                        name, method, target, actor, id=f"{name}-{method}-{target}-{actor}"
+                    )
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@dataclass
+class Bundle:
+    """One organisation's objects: yingjiang 住建局's ("own"), yingjiang 民政局's ("other_org"),
+    ouhai 住建局's ("other_site"). `second` is another organisation of the same site."""
+
+    site: Site
+    today: object
+    organisation: Organisation
+    second: Organisation
+    leaf: CatalogueItem
+    other_root: CatalogueItem
+    draft: Record
+    draft_file: object
+    published: Record
+    revised: Record
+    revision: RecordRevision
+    delivery: ChannelDelivery
+    case: FoiRequest
+    case_file: object
+    replied: FoiRequest
+    appeal: Appeal
+    extra: dict = field(default_factory=dict)
+
+
+def _bundle(slug: str, name: str, second: str, editor: str, reviewer: str) -> Bundle:
+    site = Site.objects.get(slug=slug)
+    today = timezone.localdate()
+    housing = org(site, name)
+    civil = org(site, second)
+    editor = User.objects.get(username=editor)
+    reviewer = User.objects.get(username=reviewer)
+    leaf = make_leaf(
+        site, f"{name}的事项", organisations=[housing], channels=["政府网站", "两微一端"]
+    )
+    other_root = CatalogueItem.objects.get_parent(make_leaf(site, "另一事项"))
+
+    def new_draft(**overrides):
+        record, _ = records_workflow.create_draft(
+            editor, organisation=housing, catalogue_item=leaf, data=data(**overrides)
+        )
+        return record
+
+    def publish(record):
+        records_workflow.submit(editor, record)
+        records_workflow.review_confidentiality(reviewer, record, PASS_CHECKS)
+        records_workflow.approve(reviewer, record)
+        records_workflow.publish(reviewer, record)
+        return Record.objects.get(pk=record.pk)
+
+    draft = new_draft()
+    records_workflow.add_attachments(editor, draft, [("附件.png", png_bytes(), "示意图")])
+    published = publish(new_draft(title="已发布的通知"))
+    revised = publish(new_draft(title="有修订的通知"))
+    revision, _ = records_workflow.start_revision(
+        editor, revised, {"title": "有修订的通知（修订）"}, "更正"
+    )
+    delivery = revised.deliveries.filter(delivered_at__isnull=True).first()
+
+    def register(**files):
+        return foi_workflow.register(
+            organisation=housing,
+            applicant=applicant(),
+            channel=Channel.IN_PERSON,
+            submitted_on=today,
+            files=list(files.items()),
+            actor=SYSTEM,
+        )
+
+    case = register(**{AttachmentKind.ID_COPY: SimpleUploadedFile("id.png", PNG)})
+    replied = foi_workflow.reply(
+        register(), on=today, outcome=FoiOutcome.DISCLOSED, reason="", actor=SYSTEM
+    )
+    appeal = foi_workflow.add_appeal(replied, kind="reconsideration", filed_on=today, actor=SYSTEM)
+    return Bundle(
+        site=site,
+        today=today,
+        organisation=housing,
+        second=civil,
+        leaf=leaf,
+        other_root=other_root,
+        draft=Record.objects.get(pk=draft.pk),
+        draft_file=draft.attachments.get(),
+        published=published,
+        revised=Record.objects.get(pk=revised.pk),
+        revision=revision,
+        delivery=delivery,
+        case=case,
+        case_file=case.attachments.get(),
+        replied=FoiRequest.objects.get(pk=replied.pk),
+        appeal=appeal,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end; each
+    test runs in a savepoint inside it (as Django's TestCase.setUpTestData does)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_demo()
+            housing, civil = "区住房和城乡建设局", "区民政局"
+            bundles = {
+                "own": _bundle("yingjiang", housing, civil, "yj_editor", "yj_reviewer"),
+                # 民政局 has an editor and no reviewer: the office admin reviews
+                "other_org": _bundle("yingjiang", civil, housing, "yj_editor2", "yj_admin"),
+                "other_site": _bundle("ouhai", housing, civil, "oh_editor", "oh_reviewer"),
+            }
+            users = {
+                actor: User.objects.get(username=name) if name else None
+                for actor, name in ACTORS.items()
+            }
+            tokens = {}
+            for actor, u in users.items():
+                if u is not None:
+                    key = f"gk_matrix_{actor}"
+                    ApiToken.objects.create(
+                        user=u,
+                        name="矩阵",
+                        prefix=key[:10],
+                        key_hash=hashlib.sha256(key.encode()).hexdigest(),
+                    )
+                    tokens[actor] = key
+            sessions = {}
+            for actor, u in users.items():
+                if u is not None:
+                    browser = Client()
+                    browser.force_login(u)
+                    sessions[actor] = browser.cookies[django_settings.SESSION_COOKIE_NAME].value
+            device = TOTPDevice.objects.create(user=users["superuser"], name="t", confirmed=False)
+            yield {
+                "bundles": bundles,
+                "users": users,
+                "tokens": tokens,
+                "sessions": sessions,
+                "device": device,
+            }
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+WATCHED = [
+    AuditEvent,
+    Record,
+    RecordRevision,
+    ConfidentialityReview,
+    ChannelDelivery,
+    ApiToken,
+    FoiRequest,
+    FoiEvent,
+    Appeal,
+    CatalogueItem,
+    CatalogueChange,
+    CatalogueVersion,
+    Membership,
+    User,
+    Organisation,
+    Site,
+]
+
+
+def fingerprint() -> tuple:
+    """What a refused request must not change: row counts, the latest change times, deliveries,
+    appeal results, revision states and accounts (three queries, so every POST cell can afford
+    it)."""
+    qn = connection.ops.quote_name
+
+    def table(model):
+        return qn(model._meta.db_table)
+
+    parts = [f"(SELECT COUNT(*) FROM {table(m)})" for m in WATCHED]
+    parts += [
+        f"(SELECT MAX({qn('updated_at')}) FROM {table(m)})"
+        for m in (Record, FoiRequest, CatalogueItem)
+    ]
+    parts.append(f"(SELECT COUNT({qn('delivered_at')}) FROM {table(ChannelDelivery)})")
+    parts.append(f"(SELECT COUNT(*) FROM {table(Appeal)} WHERE {qn('result')} <> 'pending')")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = tuple(str(v) for v in cursor.fetchone())
+    return (
+        row,
+        tuple(RecordRevision.objects.order_by("pk").values_list("pk", "state")),
+        tuple(User.objects.order_by("pk").values_list("pk", "password", "is_active")),
+    )
+
+
+def _check(response, outcome: Outcome, before, after, entry: Entry, method: str, login_urls):
+    status = response.status_code
+    where = response.get("Location", "")
+    detail = f"got {status} {where}".strip()
+    assert status in outcome.statuses, f"expected {outcome.name}, {detail}"
+    to_login = status == 302 and any(where.startswith(u) for u in login_urls)
+    if outcome is LOGIN:
+        assert status == 401 or to_login, f"expected {outcome.name}, {detail}"
+    elif status == 302:
+        assert not to_login, f"expected {outcome.name}, {detail}"
+    if method == "POST" and outcome.refused:
+        assert after == before, f"a refused POST ({outcome.name}, {status}) changed the database"
+    if method == "POST" and outcome is OK and entry.changes:
+        assert after != before, f"an allowed POST ({status}) changed nothing: check the payload"
+
+
+LOGIN_URLS = ("/staff/login/", "/admin/login/")
+
+
+def after(method: str):
+    """The database's fingerprint, taken for POST cells only (GET cells check the status)."""
+    return fingerprint() if method == "POST" else None
+
+
+def _login(client, world, actor):
+    """Use the actor's session, made once for the module (a login per cell is slow)."""
+    if actor in world["sessions"]:
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = world["sessions"][actor]
+
+
+@pytest.fixture
+def matrix_client(client, settings, world, db):
+    settings.REQUIRE_2FA = False  # the second factor is tested on its own
+    return client
+
+
+@pytest.mark.parametrize(("name", "method", "target", "actor"), list(_cells(STAFF_URLS)))
+def test_staff_url(matrix_client, world, name, method, target, actor):
+    entry = STAFF_URLS[name]
+    bundle = world["bundles"][target]
+    url = reverse(name, kwargs=entry.kwargs(bundle) if entry.kwargs else None)
+    if entry.query:
+        url = f"{url}?{entry.query}"
+    outcome = (entry.get if method == "GET" else entry.post)(actor, target)
+    _login(matrix_client, world, actor)
+    before = after(method)
+    if method == "GET":
+        response = matrix_client.get(url)
+    else:
+        response = matrix_client.post(url, entry.data(bundle) if entry.data else {})
+    _check(response, outcome, before, after(method), entry, method, LOGIN_URLS)
+
+
+def _admin_kwargs(name: str, world) -> dict | None:
+    registry = {f"{m._meta.app_label}_{m._meta.model_name}": m for m in admin.site._registry}
+    superuser = world["users"]["superuser"]
+    if name == "admin:app_list":
+        return {"app_label": "core"}
+    if name == "admin:view_on_site":
+        site = world["bundles"]["own"].site
+        return {"content_type_id": ContentType.objects.get_for_model(Site).pk, "object_id": site.pk}
+    if name == "admin:auth_user_password_change":
+        return {"id": superuser.pk}
+    if name in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
+        return {"pk": world["device"].pk}
+    for view in ("history", "delete", "change"):
+        model_key = name.removeprefix("admin:").removesuffix(f"_{view}")
+        if name.endswith(f"_{view}") and model_key in registry:
+            obj = registry[model_key].objects.order_by("pk").first()
+            return {"object_id": obj.pk if obj else 1}
+    return None
+
+
+def _admin_names():
+    return [name for name, entry in ADMIN_URLS.items() if entry is not PUBLIC]
+
+
+@pytest.mark.parametrize("name", _admin_names())
+def test_admin_url(matrix_client, world, name):
+    """One admin URL × every actor × GET and POST. The admin site has one guard for all its
+    URLs, so its cells are grouped per URL (a test per cell would double the module's time);
+    the failure message names each failing cell."""
+    entry = ADMIN_URLS[name]
+    url = reverse(name, kwargs=_admin_kwargs(name, world))
+    failures = []
+    for method in ("GET", "POST"):
+        for actor in ACTORS:
+            if method == "POST" and actor == "superuser":
+                continue  # the superuser's POSTs are the admin's own CRUD, not authorisation
+            outcome = (entry.get if method == "GET" else entry.post)(actor, "own")
+            matrix_client.cookies.clear()
+            _login(matrix_client, world, actor)
+            before = after(method)
+            response = matrix_client.get(url) if method == "GET" else matrix_client.post(url, {})
+            try:
+                _check(response, outcome, before, after(method), entry, method, LOGIN_URLS)
+            except AssertionError as exc:
+                failures.append(f"{name}-{method}-{actor}: {str(exc).splitlines()[0]}")
+    assert not failures, "\n".join(failures)
+
+
+OPERATIONS = api_operations()
+
+
+def _api_cells():
+    for op, entry in API_OPERATIONS.items():
+        if entry is PUBLIC:
+            continue
+        method = OPERATIONS[op][0]
+        for target in TARGETS if entry.per_target else ("own",):
+            for actor in ACTORS:
+                yield pytest.param(op, method, target, actor, id=f"{op}-{method}-{target}-{actor}")
+
+
+@pytest.mark.parametrize(("op", "method", "target", "actor"), list(_api_cells()))
+def test_api_operation(matrix_client, world, op, method, target, actor):
+    entry = API_OPERATIONS[op]
+    bundle = world["bundles"][target]
+    _method, path, _secured = OPERATIONS[op]
+    path = path.format(**(entry.kwargs(bundle) if entry.kwargs else {}))
+    outcome = (entry.get if method == "GET" else entry.post)(actor, target)
+    headers = {}
+    if op.startswith("gongkai_records_api") and actor in world["tokens"]:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {world['tokens'][actor]}"
+    else:
+        _login(matrix_client, world, actor)
+    before = after(method)
+    if method == "GET":
+        response = matrix_client.get(path, **headers)
+    else:
+        payload = entry.data(bundle) if entry.data else {}
+        response = matrix_client.post(path, payload, content_type="application/json", **headers)
+    _check(response, outcome, before, after(method), entry, method, LOGIN_URLS)
+
+
+def test_the_matrix_covers_every_role_and_both_sites():
+    cells = [p.values for p in _cells(STAFF_URLS)] + [p.values for p in _api_cells()]
+    assert {c[3] for c in cells} == set(ACTORS)
+    assert {c[2] for c in cells} == set(TARGETS)
