@@ -178,7 +178,12 @@ STAFF_URLS: dict[str, Entry] = {
         SITE_BOUND,
         post=allow(WRITE, other_site=()),  # admins, and the leaf's organisation
         kwargs=lambda b: {"pk": b.leaf.pk},
-        data=lambda b: {"name": b.leaf.name, "content": "矩阵修改", "reason": "测试"},
+        data=lambda b: {
+            "name": b.leaf.name,
+            "content": "矩阵修改",
+            "reason": "测试",
+            "version": type(b.leaf).objects.get(pk=b.leaf.pk).version,
+        },
         per_target=True,
         changes=True,
     ),

@@ -39,7 +39,7 @@ def closed_case(make_request):
     req = make_request(received=D(2026, 3, 2), **LEGAL)
     workflow.store_attachment(req, AttachmentKind.ID_COPY, Upload(PNG, "赵经办身份证.png"))
     workflow.store_attachment(req, AttachmentKind.LICENCE, Upload(PNG, "营业执照.png"))
-    return workflow.close(req, on=D(2026, 3, 3), reason="误登记：重复录入")
+    return workflow.close(req, on=D(2026, 3, 3), reason="误登记：重复录入", actor=SYSTEM)
 
 
 def _stored_text(case: FoiRequest) -> str:
@@ -111,7 +111,7 @@ def test_only_archived_cases_are_anonymised(make_request):
 
 def test_run_retention_anonymises_cases_past_the_sites_period(closed_case, make_request, yingjiang):
     FoiSettings.objects.create(site=yingjiang, retention_years=2)
-    recent = workflow.close(make_request(), on=D(2026, 3, 3), reason="误登记")
+    recent = workflow.close(make_request(), on=D(2026, 3, 3), reason="误登记", actor=SYSTEM)
     recent.closed_on = D(2027, 6, 1)
     recent.save(update_fields=["closed_on"])
     tz = ZoneInfo("Asia/Shanghai")

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from gongkai.core.models import Sequence
+from gongkai.core.permissions import SYSTEM
 from gongkai.foi import workflow
 from gongkai.foi.models import Channel, FoiRequest
 
@@ -53,6 +54,7 @@ def test_fifty_parallel_registrations_get_fifty_serials(housing, monkeypatch):
                 applicant=applicant(),
                 channel=Channel.IN_PERSON,
                 submitted_on=D(2026, 3, 2),
+                actor=SYSTEM,
             )
             serials.append(req.serial)
         except Exception as exc:  # noqa: BLE001 - reported below
