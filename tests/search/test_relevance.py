@@ -136,3 +136,14 @@ def test_search_quality_benchmark_prints_the_table_and_writes_json(settings, tmp
         assert set(data[name]["overall"]) == set(runner.METRIC_KEYS)
         assert "run_together" in data[name]["classes"]
     assert 0.0 <= data["agreement"]["rate"] <= 1.0
+
+
+def test_sites_start_with_the_suites_synonyms(db):
+    """The portal expands the same words the suite is measured with."""
+    from gongkai.search import service
+    from gongkai.search.relevance.queries import SUITE_SYNONYMS
+
+    service.forget_synonyms()
+    shipped = service.synonyms_for(None)
+    for term, alternatives in SUITE_SYNONYMS.items():
+        assert set(alternatives) <= set(shipped.get(term, [])), term

@@ -39,6 +39,7 @@ def test_backend_setting_chooses_the_engine(db, settings, monkeypatch):
 
 def test_synonyms_edited_by_admins_apply_at_query_time(backend_name, demo):
     service.index_documents(CORPUS)
+    Synonym.objects.filter(term="煤气").delete()  # a default synonym: the admin removes it
     query = SearchQuery(text="煤气", site_ids=[1])
     assert service.search(query).total == 0
     Synonym.objects.create(term="煤气", alternatives="燃气、天然气")
