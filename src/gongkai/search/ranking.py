@@ -1,8 +1,8 @@
 """The ranking formula, shared by every backend, so FTS5 and tantivy order results alike.
 
-An engine retrieves candidates by its own bm25 (title ×10, identifiers ×10, pinyin ×4, body ×1;
-a phrase of the words as typed scores again, see tokenize) and returns the best RERANK_WINDOW of
-them; those are then ordered here by a key computed from their titles, best first:
+An engine retrieves candidates by its own bm25 (title ×10, identifiers ×10, pinyin ×4, body ×1)
+and returns the best RERANK_WINDOW of them; those are then ordered here by a key computed from
+the documents, best first:
 
 1. every required word matched (a relaxed hit comes after all strict ones);
 2. the title equals the query (title_key, punctuation and spaces ignored);
@@ -12,14 +12,16 @@ them; those are then ordered here by a key computed from their titles, best firs
    issues describe where information is);
 6. how much of the title the typed words make up, in tenths (the closest title to what was typed);
 7. how many of the required words the title holds;
-8. the engine's bm25 relative to the best candidate's, in bands of a factor of two (the engines
-   compute bm25 differently; they agree on the band, not on the digits), which carries the
-   body: how often the words occur and whether they stand together there;
-9. the newer document (recency breaks ties);
-10. doc_id, so the order is total.
+8. the words as typed, adjacent and in order, in the body;
+9. the engine's bm25 relative to the best candidate's, in bands of a factor of two (the engines
+   compute bm25 differently; they agree on the band, not on the digits): how often and where
+   the words occur;
+10. the newer document (recency breaks ties);
+11. doc_id, so the order is total.
 
 A document's own 文号 and 索引号 count as part of its title; a 文号 cited in a body does not.
-Only titles are read here: normalising 40 bodies per query cost more than the engine's search.
+Titles are normalised like the index; bodies are only lower-cased (normalising 40 bodies per
+query cost more than the engine's search), so a traditional-character body misses rule 8.
 
 Past the window (deep pages) the engine's order is used as it is.
 """
@@ -74,6 +76,8 @@ def sort_key(parsed: tokenize.ParsedQuery, doc: StoredDoc, best: float = 0.0):
     single = [t[0] for t in parsed.terms] if len(parsed.terms) == 1 else []
     phrases = [b.phrase for b in parsed.boosts] or single
     phrase_title = sum(_present(p, title, own) for p in phrases)
+    body = doc.body.lower()
+    phrase_body = sum(_present(p, body, set()) for p in phrases if not p.pieces[0].identifier)
     published = doc.published_at.timestamp() if doc.published_at else 0.0
     return (
         doc.partial,
@@ -83,6 +87,7 @@ def sort_key(parsed: tokenize.ParsedQuery, doc: StoredDoc, best: float = 0.0):
         doc.kind in REFERENCE_KINDS,
         -_coverage(parsed, key),
         -sum(in_title),
+        -phrase_body,
         _band(doc.score, best),
         -published,
         doc.doc_id,

@@ -303,9 +303,11 @@ def title_key(text: str) -> str:
 #   characters may also match as all of its shorter dictionary words; synonyms are alternatives.
 # - Strict: all terms (AND). Relaxed (when strict finds fewer than RELAX_BELOW): at least
 #   `min_should` of them, flagged on the page as 以下结果未包含全部检索词.
-# - Ranking: bm25 over title (weight 10), identifiers (10), pinyin (4) and body (1); a chunk typed
-#   as one run that also occurs as one phrase scores that phrase again (adjacency/order boost);
-#   a document whose title equals the query (title_key) comes first; ties go to the newer one.
+# - Ranking (search.ranking, the same for every engine): the engine's bm25 over title (weight
+#   10), identifiers (10), pinyin (4) and body (1) picks the candidates; a document whose title
+#   equals the query (title_key) comes first, then titles holding every word, the words adjacent
+#   and in the typed order (the chunk's Boost phrase) in the title, then in the body, then the
+#   bm25 band; ties go to the newer one.
 
 STOP_WORDS = frozenset(
     "的 之 和 与 及 以及 或 对 对于 关于 有关 在 为 是 了 于 并 等 其 及其 就 将 把 被 从 向".split()
@@ -337,8 +339,8 @@ class Alternative:
 
 @dataclass
 class Boost:
-    """A phrase that scores again where the chunk's words stand together in the typed order.
-    It implies the terms `implies` (indices into ParsedQuery.terms), so it never adds matches."""
+    """The chunk as typed: search.ranking ranks documents where its words stand together in
+    that order higher. It implies the terms `implies` (indices into ParsedQuery.terms)."""
 
     phrase: Alternative
     implies: tuple[int, ...]

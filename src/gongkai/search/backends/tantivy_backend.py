@@ -251,22 +251,18 @@ class TantivyBackend(SearchBackend):
         return query
 
     def _text_query(self, parsed: tokenize.ParsedQuery, fields, prefix=False, relaxed=False):
-        """tokenize's semantics: every term Must (relaxed: at least min_should of them); the
-        boost phrases are Should clauses beside them, scoring adjacency without adding matches."""
+        """tokenize's semantics: every term Must (relaxed: at least min_should of them).
+        Adjacency is scored by search.ranking, as for FTS5."""
         Q, must, should = tantivy.Query, tantivy.Occur.Must, tantivy.Occur.Should
         terms = [
             Q.boolean_query([(should, self._alternative_query(a, fields, prefix)) for a in term])
             for term in parsed.terms
         ]
         if relaxed and parsed.can_relax:
-            clauses = [(must, Q.boolean_query([(should, t) for t in terms], parsed.min_should))]
-        else:
-            clauses = [(must, t) for t in terms]
-        if not prefix:
-            clauses += [
-                (should, self._alternative_query(b.phrase, fields, False)) for b in parsed.boosts
-            ]
-        return Q.boolean_query(clauses)
+            return Q.boolean_query(
+                [(must, Q.boolean_query([(should, t) for t in terms], parsed.min_should))]
+            )
+        return Q.boolean_query([(must, t) for t in terms])
 
     def _filters(self, query: SearchQuery) -> list[tuple]:
         Q, must = tantivy.Query, tantivy.Occur.Must
