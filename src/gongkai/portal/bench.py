@@ -196,6 +196,17 @@ def summary_rows(results: dict) -> list[tuple[str, str]]:
             "tantivy p50 / p95",
             f"{s['tantivy']['p50_ms']} / {s['tantivy']['p95_ms']} ms, {s['tantivy']['index_docs_per_s']} docs/s",
         ),
+        *(
+            (
+                f"p50 / p95, {cls}",
+                f"fts5 {s['fts5']['classes'][cls]['p50_ms']} / {s['fts5']['classes'][cls]['p95_ms']} ms, "
+                f"tantivy {s['tantivy']['classes'][cls]['p50_ms']} / "
+                f"{s['tantivy']['classes'][cls]['p95_ms']} ms "
+                f"({s['fts5']['classes'][cls]['queries']} queries, "
+                f"{s['fts5']['classes'][cls]['mean_total']} hits on average)",
+            )
+            for cls in s["fts5"].get("classes", {})
+        ),
         ("LIKE count p95", f"{results['like_p95_ms']} ms"),
         (
             "page_rps / floor_rps",
