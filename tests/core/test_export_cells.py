@@ -41,9 +41,10 @@ def test_xlsx_cells_are_text_never_formulas(tmp_path):
 def hostile_item(demo, tmp_path):
     from gongkai.catalogue.io.importer import import_catalogue
     from gongkai.catalogue.models import CatalogueItem
+    from gongkai.core.permissions import SYSTEM
     from tests.catalogue.builders import build_all
 
-    import_catalogue(build_all(tmp_path)["xlsx"], demo)
+    import_catalogue(build_all(tmp_path)["xlsx"], demo, actor=SYSTEM)
     leaf = CatalogueItem.objects.filter(domain__site=demo).exclude(content="").first()
     CatalogueItem.objects.filter(pk=leaf.pk).update(content=HOSTILE[0], basis=HOSTILE[3])
     return demo
@@ -77,8 +78,9 @@ def test_a_neutralised_xlsx_imports_back_unchanged(hostile_item, ouhai):
     from gongkai.catalogue.io.exporter import export_xlsx_bytes
     from gongkai.catalogue.io.importer import import_catalogue
     from gongkai.catalogue.models import CatalogueItem
+    from gongkai.core.permissions import SYSTEM
 
-    import_catalogue(export_xlsx_bytes(hostile_item), ouhai)
+    import_catalogue(export_xlsx_bytes(hostile_item), ouhai, actor=SYSTEM)
     assert CatalogueItem.objects.filter(domain__site=ouhai, content=HOSTILE[0]).count() == 1
 
 
