@@ -179,7 +179,8 @@ class SearchBackend(ABC):
 
     @abstractmethod
     def _titles(self, parsed: tokenize.ParsedQuery, site_ids, limit: int, title_only: bool):
-        """[(title, url)] best first — for suggestions and 'did you mean'."""
+        """[(title, url, kind)] best first, up to 3 × limit — for suggestions and 'did you
+        mean'."""
 
     def _outcome(self, parsed, query):
         """(total, page of docs, facets, strict total, relaxed?) by search.ranking's formula:
@@ -268,7 +269,9 @@ class SearchBackend(ABC):
         if not parsed:
             return []
         rows = self._titles(parsed, site_ids, limit, title_only=True)
-        return [{"title": title, "url": url} for title, url in rows]
+        # information before reference entries, as search.ranking orders results
+        rows = sorted(rows, key=lambda row: row[2] in REFERENCE_KINDS)[:limit]
+        return [{"title": title, "url": url} for title, url, _kind in rows]
 
     def did_you_mean(self, parsed: tokenize.ParsedQuery, site_ids) -> str:
         """A near miss: a term written with the wrong character of the same sound (政务公楷)."""
@@ -287,7 +290,7 @@ class SearchBackend(ABC):
         if not sound:
             return ""
         probe = tokenize.parse_query(sound)
-        for title, _url in self._titles(probe, site_ids, 5, title_only=True):
+        for title, _url, _kind in self._titles(probe, site_ids, 5, title_only=True):
             norm = tokenize.normalize(title)
             for size in range(max(len(text) - 1, 2), len(text) + 2):
                 for i in range(len(norm) - size + 1):

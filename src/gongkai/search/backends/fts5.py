@@ -423,13 +423,13 @@ class Fts5Backend(SearchBackend):
         where, params = self._where(SearchQuery(site_ids=site_ids))
         expr = match_expression(parsed, "title" if title_only else "{title body}", prefix=True)
         rows = self._rows(
-            f"SELECT e.title, e.url FROM {FTS} JOIN {ENTRY} e ON e.id = {FTS}.rowid "
+            f"SELECT e.title, e.url, e.kind FROM {FTS} JOIN {ENTRY} e ON e.id = {FTS}.rowid "
             f"WHERE {FTS} MATCH ? AND {where} "
             f"ORDER BY {BM25}, e.published_at DESC "
             f"LIMIT ?",
             [expr, *params, limit * 3],
         )
-        return list(dict.fromkeys((title, url) for title, url in rows))[:limit]
+        return list(dict.fromkeys(tuple(row) for row in rows))
 
 
 def _facets(groups) -> dict[str, list[FacetCount]]:

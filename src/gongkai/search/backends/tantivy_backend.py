@@ -376,8 +376,8 @@ class TantivyBackend(SearchBackend):
         rows = []
         for score, addr in result.hits:
             doc = self._stored(searcher, addr, score)
-            rows.append((doc.title, doc.url))
-        return list(dict.fromkeys(rows))[:limit]
+            rows.append((doc.title, doc.url, doc.kind))
+        return list(dict.fromkeys(rows))
 
     def close(self) -> None:
         key = str((self.path / SCHEMA_VERSION).resolve())
