@@ -197,9 +197,9 @@ def get_record(request, site_slug: str, index_number: str):
 # --------------------------------------------------------------------------- staff API
 
 
-class DraftIn(Schema):
-    organisation_id: int
-    catalogue_item_id: int
+class DraftFields(Schema):
+    """The drafting fields a record is created and edited with."""
+
     kind: Kind = Kind.GENERAL
     title: str = Field(..., min_length=1, max_length=300)
     formed_on: date = Field(..., description="形成/变更日期，公开时限自次日起算")
@@ -214,27 +214,18 @@ class DraftIn(Schema):
     disclosure: Disclosure = Disclosure.PROACTIVE
     disclosure_reason: str = ""
     policy_id: int | None = Field(None, description="解读所对应的政策信息 ID")
+
+
+class DraftIn(DraftFields):
+    organisation_id: int
+    catalogue_item_id: int
     docx_base64: str | None = Field(None, description="可选：Base64 编码的 .docx，作为正文")
 
 
-class DraftUpdateIn(Schema):
+class DraftUpdateIn(DraftFields):
     """The whole set of drafting fields, and the version they were read at."""
 
     version: int = Field(..., ge=1, le=2**31 - 1, description="读取时的版本号（乐观锁）")
-    kind: Kind = Kind.GENERAL
-    title: str = Field(..., min_length=1, max_length=300)
-    formed_on: date = Field(..., description="形成/变更日期，公开时限自次日起算")
-    written_on: date | None = None
-    document_number: str = Field("", max_length=100)
-    subject: str = Field("01", max_length=2, description="主题分类代码 01–21")
-    genre: str = Field("通知", max_length=10)
-    keywords: str = Field("", max_length=200)
-    summary: str = ""
-    body: str = Field("", description="HTML 正文，服务器端净化")
-    validity: Validity = Validity.NONE
-    disclosure: Disclosure = Disclosure.PROACTIVE
-    disclosure_reason: str = ""
-    policy_id: int | None = Field(None, description="解读所对应的政策信息 ID")
 
 
 class FieldChangeOut(Schema):
