@@ -273,3 +273,14 @@ def test_deploy_files_call_real_job_commands():
                     parser.parse_args(words)
                     calls.append(words[0])
     assert {"scheduler", "run-due"} <= set(calls)
+
+
+def test_every_registered_job_runs_on_the_demo_without_failing(demo):
+    """Each job the apps register, run once on the demo data as the scheduler would: a job
+    that calls a service the wrong way fails here, not at 01:00 on a server."""
+    from gongkai.core import jobs
+
+    assert jobs.JOBS
+    outcomes = [jobs.run_now(name) for name in sorted(jobs.JOBS)]
+    failed = [(o.name, o.result) for o in outcomes if not o.ok]
+    assert not failed, failed

@@ -65,8 +65,9 @@ def _ensure_slots_this_year() -> int:
     from django.utils import timezone
 
     from gongkai.core.models import Site
+    from gongkai.core.permissions import SYSTEM
 
     from .deadlines import ensure_slots
 
     year = timezone.localdate().year
-    return sum(ensure_slots(site, year) for site in Site.objects.all())
+    return sum(ensure_slots(site, year, actor=SYSTEM) for site in Site.objects.all())
