@@ -111,3 +111,10 @@ def test_audit_log_page_filters_and_scopes(client, demo, demo_password):
     # An editor sees only their own actions: their login, not oh_editor's.
     assert "yj_editor" in text
     assert "oh_editor" not in text
+
+
+def test_login_page_shows_the_sites_own_header(client, demo):
+    """Django's LoginView names a "site" after the host; the header shows our Site's name."""
+    html = client.get("/staff/login/").content.decode()
+    assert '<span class="site-name">迎江区人民政府</span>' in html
+    assert "testserver" not in html.split("<main", 1)[0]

@@ -64,6 +64,13 @@ class StaffLoginView(auth_views.LoginView):
     authentication_form = StaffLoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # LoginView puts django.contrib.sites' RequestSite (named after the host) under "site";
+        # the page's header shows our Site, as every other page does.
+        context = super().get_context_data(**kwargs)
+        context["site"] = getattr(self.request, "site", None)
+        return context
+
     def form_valid(self, form):
         response = super().form_valid(form)
         if not needs_second_factor(self.request):
