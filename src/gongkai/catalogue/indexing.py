@@ -16,6 +16,8 @@ def item_document(item: CatalogueItem):
     from gongkai.search.backends.base import SearchDocument
 
     parts = [item.content, item.basis]
+    if item.is_retired:  # kept with its records, but no longer part of the standard
+        parts.insert(0, "（已停用）")
     if item.deadline_text:
         parts.append(f"公开时限：{item.deadline_text}")
     return SearchDocument(

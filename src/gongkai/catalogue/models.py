@@ -195,6 +195,13 @@ class CatalogueItem(MP_Node):
         editable=False,
         help_text=_("每次保存修改加一，防止覆盖他人的修改"),
     )
+    is_retired = models.BooleanField(
+        _("已停用"),
+        default=False,
+        db_index=True,
+        help_text=_("已从标准目录删去但下有政府信息：保留事项和信息，不再新增信息"),
+    )
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -257,6 +264,8 @@ class ChangeAction(models.TextChoices):
     DELETE = "delete", _("删除")
     MOVE = "move", _("移动")
     ASSIGN = "assign", _("调整公开主体")
+    RETIRE = "retire", _("停用")
+    RESTORE = "restore", _("恢复启用")
 
 
 class CatalogueChange(models.Model):

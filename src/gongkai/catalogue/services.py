@@ -530,7 +530,9 @@ def duties_for(user, site):
     """The leaves an agency is responsible for (its own organisations)."""
     mine = permissions.organisations_for(user, roles=(Role.EDITOR, Role.REVIEWER), site=site)
     return (
-        CatalogueItem.objects.filter(site=site, numchild=0, organisations__in=mine)
+        CatalogueItem.objects.filter(
+            site=site, numchild=0, is_retired=False, organisations__in=mine
+        )
         .distinct()
         .select_related("domain")
         .prefetch_related("channels", "organisations")

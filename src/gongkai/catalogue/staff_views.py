@@ -307,8 +307,19 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     context = {"pending": pending}
     try:
         plans = importer.read(source)
-        context["summary"] = importer.apply(plans, dry_run=True)
-        context["plans"] = plans
+        summary = importer.apply(plans, dry_run=True)
+        context["summary"] = summary
+        context["plans"] = [
+            {
+                "name": plan.name,
+                "rows": [
+                    (row, summary.row_status.get((plan.name, tuple(row.names)), "unchanged"))
+                    for table in plan.tables
+                    for row in table.rows
+                ],
+            }
+            for plan in plans
+        ]
     except CatalogueFileError as exc:
         context["error"] = exc
     return render(request, "catalogue/staff/import_preview.html", context)
@@ -321,7 +332,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     pending, path = _pending_upload(request, site)
     importer, source = _importer(request, site, pending, path)
     try:
-        summary = importer.apply(importer.read(source))
+        summary = importer.apply(importer.read(source), retire=request.POST.get("retire") == "1")
     except CatalogueFileError as exc:
         messages.error(request, str(exc))
         return redirect("catalogue_staff:import_preview")

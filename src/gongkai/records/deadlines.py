@@ -108,7 +108,9 @@ def ensure_slots(site, year: int, *, actor) -> int:
     PERIODIC_DAYS working days later (《条例》第二十六条)."""
     permissions.require(actor, "生成应公开期次", site, (Role.OFFICE_ADMIN,))
     created = 0
-    leaves = CatalogueItem.objects.filter(site=site, numchild=0, deadline__kind="periodic")
+    leaves = CatalogueItem.objects.filter(
+        site=site, numchild=0, is_retired=False, deadline__kind="periodic"
+    )
     for item in leaves.prefetch_related("organisations"):
         rule = item.deadline_rule()
         for org in item.organisations.all():

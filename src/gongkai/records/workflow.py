@@ -118,7 +118,9 @@ def leaf_items_for(user, organisation: Organisation | None = None) -> QuerySet[C
     orgs = organisations_for(user, EDIT_ROLES)
     if organisation is not None:
         orgs = orgs.filter(pk=organisation.pk)
-    leaves = CatalogueItem.objects.filter(numchild=0, site__in=orgs.values("site"))
+    leaves = CatalogueItem.objects.filter(
+        numchild=0, is_retired=False, site__in=orgs.values("site")
+    )
     assigned = leaves.filter(organisations__in=orgs)
     unassigned = leaves.filter(organisations__isnull=True)
     return (
@@ -132,6 +134,8 @@ def _check_leaf(organisation: Organisation, item: CatalogueItem) -> None:
         raise WorkflowError("公开事项与发布机构不属于同一站点。")
     if item.numchild:
         raise WorkflowError("只能在末级公开事项下发布信息，请选择具体的二级或三级事项。")
+    if item.is_retired:
+        raise WorkflowError("该公开事项已停用（已从标准目录删去），不能再新增信息。")
     responsible = list(item.organisations.all())
     if responsible and not any(
         organisation.path.startswith(o.path) or o.path.startswith(organisation.path)

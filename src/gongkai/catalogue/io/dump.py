@@ -69,6 +69,8 @@ def dump_items(items: list[CatalogueItem], with_ids: bool = False) -> list[dict]
                 node["organisation_ids"] = sorted(i for i, _n in orgs.get(item.pk, []))
             node["listed_items"] = sorted(listed.get(item.pk, []))
         node["is_official"] = item.is_official
+        if item.is_retired:
+            node["retired"] = True
         node["children"] = []
         by_path[item.path] = node
         parent = by_path.get(item.path[:-steplen]) if item.depth > 1 else None

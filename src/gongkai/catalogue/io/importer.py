@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, ProtectedError, QuerySet, RestrictedError
+from django.db.models import PROTECT, RESTRICT, Max, ProtectedError, QuerySet, RestrictedError
+from django.utils import timezone
 
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEventType, Organisation, OrganisationKind
@@ -163,6 +164,13 @@ class ImportSummary:
     created: int = 0
     updated: int = 0
     deleted: int = 0
+    retired: int = 0
+    restored: int = 0
+    #: (domain, names of a file row) → "new" | "changed" | "restored" | "unchanged"
+    row_status: dict = field(default_factory=dict)
+    #: items the file drops: {"domain", "names", "action": "delete" | "retire"}
+    removed: list[dict] = field(default_factory=list)
+    retire_confirmed: bool = False
     new_channels: list[str] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     unmatched_organisations: list[str] = field(default_factory=list)
@@ -176,8 +184,15 @@ class ImportSummary:
         return (
             f"{prefix}：领域 {len(self.domains)} 个（{'、'.join(self.domains)}），{levels}，"
             f"末级事项 {self.leaves} 项；新增 {self.created} 项，更新 {self.updated} 项，"
-            f"删除 {self.deleted} 项。"
+            f"删除 {self.deleted} 项"
+            + (f"，停用 {self.retired} 项" if self.retired else "")
+            + ("（需确认）" if self.retired and not self.retire_confirmed else "")
+            + (f"，恢复启用 {self.restored} 项" if self.restored else "")
+            + "。"
         )
+
+    def to_retire(self) -> list[dict]:
+        return [r for r in self.removed if r["action"] == "retire"]
 
 
 class CatalogueImporter:
@@ -370,7 +385,12 @@ class CatalogueImporter:
 
     # ---------------------------------------------------------------- writing
 
-    def apply(self, plans: list[DomainPlan], dry_run: bool = False) -> ImportSummary:
+    def apply(
+        self, plans: list[DomainPlan], dry_run: bool = False, retire: bool = False
+    ) -> ImportSummary:
+        """Write the plans. Items the file drops are deleted; those with records (or other
+        protected dependants) under them are retired (停用) instead, but only with `retire`
+        — the admin's confirmation — otherwise the import is refused and nothing written."""
         from ..services import require_admin
 
         require_admin(self.actor, self.site)
@@ -388,7 +408,9 @@ class CatalogueImporter:
             warnings=self.warnings,
             unmatched_organisations=self.unmatched,
             dry_run=dry_run,
+            retire_confirmed=retire,
         )
+        self.retire = retire
         with transaction.atomic():
             known = set(self.resolver.order)
             new_channels = []
@@ -413,6 +435,15 @@ class CatalogueImporter:
             changes: list[CatalogueChange] = []
             for plan in plans:
                 self._apply_domain(plan, summary, changes, channel_ids, listed_ids, dry_run)
+            blocked = summary.to_retire()
+            if blocked and not retire and not dry_run:
+                raise CatalogueFileError(
+                    f"文件删去的 {len(blocked)} 个事项下已有政府信息，不能删除："
+                    + "；".join(f"{r['domain']}：{' › '.join(r['names'])}" for r in blocked[:20])
+                    + ("……" if len(blocked) > 20 else "")
+                    + "。确认后这些事项将停用（保留事项及其信息和调整记录，不再新增信息）："
+                    "请在导入预览页勾选“停用这些事项”，或在命令行加 --retire。未导入任何内容。"
+                )
             if not dry_run:
                 CatalogueChange.objects.bulk_create(changes, batch_size=500)
                 if changes:
@@ -431,6 +462,8 @@ class CatalogueImporter:
                         "created": summary.created,
                         "updated": summary.updated,
                         "deleted": summary.deleted,
+                        "retired": summary.retired,
+                        "restored": summary.restored,
                     },
                     message=f"导入标准目录 {self.file_name}：{summary.line()}",
                 )
@@ -466,6 +499,14 @@ class CatalogueImporter:
                     if item.path.startswith(other.path):
                         kept.add(other.pk)
         deleted = [i for i in unmatched if i.pk not in kept]
+        # dropped items that records stand on are retired (停用), with their ancestors
+        protected = _with_dependants([i.pk for i in deleted])
+        retiring: set[int] = set()
+        for item in deleted:
+            if item.pk in protected:
+                retiring.update(o.pk for o in deleted if item.path.startswith(o.path))
+        kept |= retiring
+        deleted = [i for i in deleted if i.pk not in retiring]
 
         # the final ordered forest: file nodes, then kept items under their parents
         children: dict[tuple[str, ...], list[tuple[str, ...]]] = {(): [n.names for n in plan.roots]}
@@ -555,15 +596,30 @@ class CatalogueImporter:
                 )
                 to_create.append((names, new))
                 summary.created += 1
+                if node is not None and node.is_leaf:
+                    summary.row_status[(plan.name, names)] = "new"
                 continue
             if item.path != path:
                 moved.append(item)
             dirty = item.path != path or item.numchild != numchild
             item.path, item.numchild = path, numchild
-            if node is None:  # kept local item: only its position may change
+            if node is None:  # kept local or retired item: only its position may change
                 if dirty:
                     to_update.append(item)
                 continue
+            if item.is_retired:  # back in the standard: in use again
+                item.is_retired, item.retired_at = False, None
+                summary.restored += 1
+                change(
+                    item.pk,
+                    item.name,
+                    ChangeAction.RESTORE,
+                    {"retired": True, "names": list(names)},
+                    {"retired": False},
+                )
+                if node.is_leaf:
+                    summary.row_status[(plan.name, names)] = "restored"
+                dirty = True
             wanted = dict(BLANK_VALUES) | (node.values if node.is_leaf else {})
             current_rel = rel.get(item.pk, ((), (), ()))
             wanted_rel = (
@@ -601,6 +657,8 @@ class CatalogueImporter:
                     item.is_official = True
                 item.source_file = self.file_name[:200]
                 summary.updated += 1
+                if node.is_leaf:
+                    summary.row_status.setdefault((plan.name, names), "changed")
                 change(item.pk, item.name, ChangeAction.UPDATE, before, after)
                 if any(rel_diff):
                     rel_changes.append((item, {"rel": wanted_rel}))
@@ -610,9 +668,31 @@ class CatalogueImporter:
 
         for item in deleted:
             summary.deleted += 1
+            summary.removed.append(
+                {"domain": plan.name, "names": list(names_of[item.pk]), "action": "delete"}
+            )
             change(
                 item.pk, item.name, ChangeAction.DELETE, {"names": list(names_of[item.pk])}, None
             )
+        updating = {i.pk for i in to_update}
+        now = timezone.now()
+        for item in existing:
+            if item.pk not in retiring or item.is_retired:
+                continue
+            summary.retired += 1
+            summary.removed.append(
+                {"domain": plan.name, "names": list(names_of[item.pk]), "action": "retire"}
+            )
+            item.is_retired, item.retired_at = True, now
+            change(
+                item.pk,
+                item.name,
+                ChangeAction.RETIRE,
+                {"retired": False, "names": list(names_of[item.pk])},
+                {"retired": True, "retired_at": now.isoformat()},
+            )
+            if item.pk not in updating:
+                to_update.append(item)
         if dry_run:
             return
 
@@ -633,7 +713,15 @@ class CatalogueImporter:
             for item in moved:
                 item.path = item._final_path
         if to_update:
-            fields = ["path", "numchild", "is_official", "source_file", *LEAF_VALUE_FIELDS]
+            fields = [
+                "path",
+                "numchild",
+                "is_official",
+                "source_file",
+                "is_retired",
+                "retired_at",
+                *LEAF_VALUE_FIELDS,
+            ]
             CatalogueItem.objects.bulk_update(to_update, fields, batch_size=300)
         created_items = CatalogueItem.objects.bulk_create(
             [i for _n, i in to_create], batch_size=500
@@ -670,6 +758,26 @@ def _item_after(item: CatalogueItem, node: Node | None) -> dict:
         data["channels"] = list(node.channels)
         data["organisations"] = list(node.organisations)
     return data
+
+
+def _with_dependants(item_ids: list[int]) -> set[int]:
+    """Items that rows elsewhere protect from deletion (e.g. records under them). Read from
+    the model's relations, so the catalogue needs not know who builds on it."""
+    found: set[int] = set()
+    if not item_ids:
+        return found
+    for rel in CatalogueItem._meta.related_objects:
+        if rel.many_to_many or getattr(rel, "on_delete", None) not in (PROTECT, RESTRICT):
+            continue
+        for start in range(0, len(item_ids), 900):
+            found.update(
+                rel.related_model._base_manager.filter(
+                    **{f"{rel.field.name}__in": item_ids[start : start + 900]}
+                )
+                .values_list(rel.field.attname, flat=True)
+                .distinct()
+            )
+    return found
 
 
 def _step(path: str) -> int:
@@ -738,9 +846,10 @@ def import_catalogue(
     official: bool = True,
     actor=None,
     reason: str = "",
+    retire: bool = False,
 ) -> ImportSummary:
     """Import a .xlsx or .docx catalogue into `site`. Raises CatalogueFileError on any problem,
-    having written nothing."""
+    having written nothing. `retire` confirms retiring dropped items that have records."""
     importer = CatalogueImporter(site, domain=domain, official=official, actor=actor, reason=reason)
     plans = importer.read(source)
-    return importer.apply(plans, dry_run=dry_run)
+    return importer.apply(plans, dry_run=dry_run, retire=retire)

@@ -33,6 +33,11 @@ class Command(BaseCommand):
         imp.add_argument("--dry-run", action="store_true", help="只检查并统计，不保存")
         imp.add_argument("--local", action="store_true", help="作为本地事项导入（不锁定）")
         imp.add_argument("--reason", default="", help="调整原因（写入调整记录）")
+        imp.add_argument(
+            "--retire",
+            action="store_true",
+            help="确认停用文件删去但下有政府信息的事项（保留事项和信息，不再新增）",
+        )
         exp = sub.add_parser("export", help="按国家标准目录格式导出 .xlsx")
         exp.add_argument("--site", required=True, help="站点标识")
         exp.add_argument("--domain", help="只导出一个公开领域")
@@ -55,6 +60,7 @@ class Command(BaseCommand):
                 official=not options["local"],
                 reason=options["reason"],
                 actor=SYSTEM,
+                retire=options["retire"],
             )
         except CatalogueFileError as exc:
             raise CommandError(str(exc)) from exc
@@ -64,6 +70,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"提示：{warning}"))
         if summary.new_channels:
             self.stdout.write(f"新增本地公开渠道：{'、'.join(summary.new_channels)}")
+        for row in summary.removed:
+            label = "停用" if row["action"] == "retire" else "删除"
+            self.stdout.write(f"{label}：{row['domain']}：{' › '.join(row['names'])}")
         self.stdout.write(self.style.SUCCESS(summary.line()))
 
     def _export(self, options):
