@@ -77,8 +77,8 @@ class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class OrganisationAdmin(AuditedAdminMixin, TreeAdmin):
     audit_event_type = AuditEventType.ORGANISATION_CHANGED
     form = movenodeform_factory(Organisation)
-    list_display = ["name", "code", "kind", "site", "is_active"]
-    list_filter = ["site", "kind", "is_active"]
+    list_display = ["name", "code", "kind", "legal_type", "site", "is_active"]
+    list_filter = ["site", "kind", "legal_type", "is_active"]
     search_fields = ["name", "code"]
 
 

@@ -24,6 +24,10 @@ class OrganisationOut(Schema):
     name: str
     code: str
     kind: str
+    legal_type: str
+    receives_requests: bool = Field(
+        description="可否受理政府信息公开申请（《条例》第二条、第五十四条）"
+    )
     depth: int
     parent_id: int | None = None
     address: str

@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-from .models import Membership, Organisation, OrganisationKind, Role, Site, User
+from .models import (
+    LegalType,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    Site,
+    User,
+    legal_type_for,
+)
 
 DEMO_PASSWORD = "gongkai-demo-2026"  # noqa: S105 - printed on start; demo mode only
 
@@ -130,6 +139,18 @@ SITES = [
     },
 ]
 
+# 机构性质 where it is not the usual one for the kind (core.models.legal_type_for). Only 行政机关
+# and 法律法规授权组织 receive requests (《条例》第二条、第五十四条).
+LEGAL_TYPES = {
+    "安庆市迎江区自来水公司": LegalType.ENTERPRISE,
+    "安庆港华燃气有限公司": LegalType.ENTERPRISE,
+    "宜城路社区": LegalType.SELF_GOVERNING,
+    "龙狮桥村": LegalType.SELF_GOVERNING,
+    "娄桥社区": LegalType.SELF_GOVERNING,
+    "区残疾人联合会": LegalType.AUTHORISED,  # 《残疾人保障法》授权
+    "温州市瓯海区慈善总会": LegalType.OTHER,
+}
+
 # (username suffix, display name, organisation name, role)
 STAFF = [
     ("admin", "公开办管理员", "区政务公开办公室", Role.OFFICE_ADMIN),
@@ -192,6 +213,7 @@ def _ensure_orgs(
                 "name": name,
                 "code": code,
                 "kind": kind,
+                "legal_type": LEGAL_TYPES.get(name) or legal_type_for(kind, name),
                 **_org_details(site, name, kind),
             }
             org = (
@@ -199,6 +221,10 @@ def _ensure_orgs(
                 if parent
                 else Organisation.objects.add_root(values)
             )
+        elif name in LEGAL_TYPES and org.legal_type != LEGAL_TYPES[name]:
+            # demo databases made before 机构性质 existed got it derived from the kind
+            org.legal_type = LEGAL_TYPES[name]
+            org.save(update_fields=["legal_type"])
         _ensure_orgs(site, admin_code, children, org, counter)
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
 class Site(models.Model):
@@ -81,8 +81,58 @@ class OrganisationKind(models.TextChoices):
     INSTITUTION = "institution", _("公共企事业单位")
 
 
+class LegalType(models.TextChoices):
+    """What an organisation is in law, as opposed to `kind`, its place in the tree."""
+
+    ADMINISTRATIVE = "administrative", _("行政机关")
+    AUTHORISED = "authorised", _("法律法规授权组织")
+    PUBLIC_INSTITUTION = "public_institution", _("事业单位")
+    ENTERPRISE = "enterprise", _("企业")
+    SELF_GOVERNING = "self_governing", _("村（居）民委员会")
+    OTHER = "other", _("其他")
+
+
+#: 《政府信息公开条例》第二条、第五十四条: requests are addressed to administrative organs and to
+#: organisations authorised by laws or regulations to manage public affairs. Public enterprises
+#: and institutions disclose under their sector rules (第五十五条) and villagers' and residents'
+#: committees under 村务公开/居务公开, not through 依申请公开.
+FOI_RECIPIENT_TYPES = (LegalType.ADMINISTRATIVE, LegalType.AUTHORISED)
+
+
+def legal_type_for(kind: str, name: str = "") -> str:
+    """The legal type an organisation of this `kind` usually has, for rows that do not say."""
+    if kind in (
+        OrganisationKind.GOVERNMENT,
+        OrganisationKind.OFFICE,
+        OrganisationKind.DEPARTMENT,
+        OrganisationKind.TOWN,
+    ):
+        return LegalType.ADMINISTRATIVE
+    if kind == OrganisationKind.VILLAGE:
+        return LegalType.SELF_GOVERNING
+    if kind == OrganisationKind.INSTITUTION:
+        return LegalType.ENTERPRISE if "公司" in name else LegalType.PUBLIC_INSTITUTION
+    return LegalType.OTHER
+
+
+class OrganisationQuerySet(MP_NodeQuerySet):
+    def foi_recipients(self):
+        """Organisations a 政府信息公开 request can be addressed to (see FOI_RECIPIENT_TYPES)."""
+        return self.filter(legal_type__in=FOI_RECIPIENT_TYPES)
+
+
+class OrganisationManager(MP_NodeManager):
+    def get_queryset(self):
+        return OrganisationQuerySet(self.model, using=self._db).order_by("path")
+
+    def foi_recipients(self):
+        return self.get_queryset().foi_recipients()
+
+
 class Organisation(MP_Node):
     """An organ in a site's tree; its `code` is the first part of index numbers (索引号)."""
+
+    objects = OrganisationManager()
 
     site = models.ForeignKey(
         Site, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="organisations"
@@ -93,6 +143,16 @@ class Organisation(MP_Node):
         _("机构代码"), max_length=40, help_text=_("用于生成索引号，如统一社会信用代码或本地编码")
     )
     kind = models.CharField(_("机构类型"), max_length=20, choices=OrganisationKind.choices)
+    legal_type = models.CharField(
+        _("机构性质"),
+        max_length=20,
+        choices=LegalType.choices,
+        blank=True,
+        help_text=_(
+            "只有行政机关和法律、法规授权的组织可以受理政府信息公开申请"
+            "（《条例》第二条、第五十四条）。不填则按机构类型推定。"
+        ),
+    )
     duties = models.TextField(_("机构职能"), blank=True)
     leaders = models.TextField(_("领导信息"), blank=True)
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
@@ -113,6 +173,16 @@ class Organisation(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.legal_type:
+            self.legal_type = legal_type_for(self.kind, self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def receives_requests(self) -> bool:
+        """Whether a request can be addressed to it (《条例》第二条、第五十四条)."""
+        return self.legal_type in FOI_RECIPIENT_TYPES
 
     def clean(self) -> None:
         parent = self.get_parent() if self.pk else None

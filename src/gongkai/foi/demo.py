@@ -164,8 +164,9 @@ def _applicant(rng: random.Random, column: str, region: str, city: str, index: i
 
 def _org_pool(site: Site) -> list[Organisation]:
     orgs = list(
-        Organisation.objects.filter(site=site, is_active=True, depth__in=[1, 2])
-        .exclude(kind__in=[OrganisationKind.THIRD_PARTY, OrganisationKind.OFFICE])
+        Organisation.objects.foi_recipients()
+        .filter(site=site, is_active=True, depth__in=[1, 2])
+        .exclude(kind=OrganisationKind.OFFICE)
         .order_by("path")
     )
     busy = [

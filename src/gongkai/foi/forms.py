@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongkai.core.models import Organisation, OrganisationKind
+from gongkai.core.models import FOI_RECIPIENT_TYPES, Organisation
 from gongkai.core.versioning import VersionForm
 
 from .models import (
@@ -77,12 +77,9 @@ def valid_resident_id(value: str) -> bool:
 
 
 def public_organisations(site):
-    """Organs that can be asked (third-party service providers are not administrative organs)."""
-    return (
-        Organisation.objects.filter(site=site, is_active=True)
-        .exclude(kind=OrganisationKind.THIRD_PARTY)
-        .order_by("path")
-    )
+    """Organs that can be asked: active administrative organs and authorised organisations
+    (《条例》第二条、第五十四条; core.models.FOI_RECIPIENT_TYPES)."""
+    return Organisation.objects.foi_recipients().filter(site=site, is_active=True).order_by("path")
 
 
 class ApplicantFields(forms.Form):
@@ -271,7 +268,10 @@ class StaffRegisterForm(ApplicantFields):
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        # the organs the user may act for, of those a request can be addressed to
+        self.fields["organisation"].queryset = organisations.filter(
+            legal_type__in=FOI_RECIPIENT_TYPES
+        )
 
 
 class ActionForm(VersionForm):

@@ -23,6 +23,8 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from gongkai.core.models import FOI_RECIPIENT_TYPES
+
 from . import rules
 from .models import Appeal, AppealKind, AppealResult, FoiRequest, OrgCategory
 
@@ -69,8 +71,10 @@ class TableThree:
 
 
 def requests_in_scope(site=None, organisations=None) -> QuerySet[FoiRequest]:
-    """The counted requests of a site, or of some organisations (their own requests)."""
-    qs = FoiRequest.objects.filter(void=False)
+    """The counted requests of a site, or of some organisations (their own requests). Only
+    requests to organs that receive them under the 条例 count (第二条、第五十四条): a case
+    registered for a company or a villagers' committee is not a 政府信息公开 request."""
+    qs = FoiRequest.objects.filter(void=False, organisation__legal_type__in=FOI_RECIPIENT_TYPES)
     if site is not None:
         qs = qs.filter(site=site)
     if organisations is not None:

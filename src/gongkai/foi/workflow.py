@@ -160,6 +160,11 @@ def register(
         raise WorkflowError("收到申请的日期不能晚于今天。")
     if not organisation.is_active:
         raise WorkflowError("该机关已撤销，不能受理申请。")
+    if not organisation.receives_requests:
+        raise WorkflowError(
+            f"{organisation.name}（{organisation.get_legal_type_display()}）不是行政机关或"
+            "法律、法规授权的组织，不受理政府信息公开申请（《条例》第二条、第五十四条）。"
+        )
     values = {key: applicant.get(key, "") for key in APPLICANT_FIELDS}
     if values["applicant_kind"] == ApplicantKind.NATURAL:
         values["org_category"] = ""
