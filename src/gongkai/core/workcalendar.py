@@ -293,6 +293,12 @@ def fmt_date(d: date) -> str:
     return f"{d.isoformat()}（{WEEKDAY_NAMES[d.weekday()]}）"
 
 
+def document_date(d: date) -> str:
+    """2026年12月1日: the 成文日期 form of GB/T 9704-2012 (7.3.5.1), full year in Arabic
+    numerals, month and day without leading zeros (strftime's %m/%d would write 12月01日)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def _as_date(value: date) -> date:
     if isinstance(value, datetime):
         if value.tzinfo is not None:

@@ -12,13 +12,17 @@ import io
 
 from django.template.loader import render_to_string
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
 
 from gongkai.core.models import OrganisationKind
 from gongkai.core.pdf import html_to_pdf
+from gongkai.core.workcalendar import document_date
 
-from .models import FoiRequest, Outcome
+from .models import ApplicantKind, FoiRequest, Outcome
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -137,14 +141,21 @@ def letter_number(request: FoiRequest) -> str:
     return f"{short}依申请告〔{year}〕{int(number)}号"
 
 
+def _addressed(request: FoiRequest) -> tuple[str, str]:
+    """Who the letter speaks to, and how: a natural person by name and 您, a legal person or
+    other organisation by its name and 贵单位 (GB/T 9704-2012 7.3.2: the 主送机关 is the
+    applicant as the applicant is, never a "您（单位）" that fits neither)."""
+    if request.applicant_kind == ApplicantKind.LEGAL and request.org_name:
+        return request.org_name, "贵单位"
+    return request.name, "您"
+
+
 def letter_paragraphs(request: FoiRequest) -> dict:
     """The letter's parts as plain text, shared by the .docx, the HTML preview and tests."""
     decision, basis = TEMPLATES[request.outcome]
+    addressee, you = _addressed(request)
     reason = request.outcome_reason.strip()
-    decision = decision.format(reason=reason).strip() or reason
-    applicant = (
-        request.org_name if request.applicant_kind == "legal" and request.org_name else request.name
-    )
+    decision = decision.replace("您", you).format(reason=reason).strip() or reason
     wanted = "；".join(
         part
         for part in (
@@ -156,9 +167,9 @@ def letter_paragraphs(request: FoiRequest) -> dict:
     return {
         "title": "政府信息公开申请答复告知书",
         "number": letter_number(request),
-        "salutation": f"{applicant}：",
+        "salutation": f"{addressee}：",
         "intro": (
-            f"本机关于 {request.received_on:%Y年%m月%d日} 收到您（单位）提出的政府信息公开申请"
+            f"本机关于{document_date(request.received_on)}收到{you}提出的政府信息公开申请"
             f"（申请编号 {request.serial}），申请获取：{request.description.strip()}"
             + (f"（{wanted}）" if wanted else "")
             + "。现答复如下："
@@ -171,7 +182,7 @@ def letter_paragraphs(request: FoiRequest) -> dict:
             "（《中华人民共和国政府信息公开条例》第五十一条）。"
         ),
         "organ": request.organisation.name,
-        "date": f"{request.replied_on:%Y年%m月%d日}",
+        "date": document_date(request.replied_on),
         "contact": "；".join(
             p
             for p in (
@@ -183,28 +194,129 @@ def letter_paragraphs(request: FoiRequest) -> dict:
     }
 
 
+# GB/T 9704-2012 5.2 and 7.1: A4, 天头 37 mm, 订口 28 mm, 版心 156 mm × 225 mm; 22 lines of
+# 3号 (16 pt) type, so a line pitch of 225 mm / 22 ≈ 28.95 pt.
+PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
+MARGIN_TOP_MM, MARGIN_LEFT_MM = 37, 28
+MARGIN_RIGHT_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - 156
+MARGIN_BOTTOM_MM = PAGE_HEIGHT_MM - MARGIN_TOP_MM - 225
+BODY_PT, TITLE_PT = 16, 22
+LINE_PITCH_PT = 225 / 25.4 * 72 / 22
+#: the font of each role, official name first (the bundled fallbacks are for the PDF only)
+FANGSONG, XIAOBIAOSONG, HEITI, KAITI = "仿宋", "方正小标宋简体", "黑体", "楷体"
+
+
+def _width(text: str) -> float:
+    """Width in characters of 3号 type: half-width digits and letters count half."""
+    return sum(0.5 if ch.isascii() else 1 for ch in text)
+
+
+def signature_indents(parts: dict) -> tuple[float, float]:
+    """Right indents, in characters, of the 发文机关署名 and the 成文日期 (GB/T 9704-2012
+    7.3.5.1): the date four characters from the right, the name centred over the date."""
+    date_indent = 4.0
+    organ_indent = max(0.0, date_indent + (_width(parts["date"]) - _width(parts["organ"])) / 2)
+    return organ_indent, date_indent
+
+
+def _fonts(style, east_asian: str, size: float, bold: bool = False) -> None:
+    """Set a style's fonts with the East Asian name in w:eastAsia, which Word uses for Chinese
+    (python-docx's font.name sets only the Latin slots)."""
+    style.font.name = east_asian
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asian)
+
+
+def _paragraph_style(doc, name: str, font: str, size: float = BODY_PT, **options):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    _fonts(style, font, size, bold=options.get("bold", False))
+    fmt = style.paragraph_format
+    fmt.alignment = options.get("align", WD_ALIGN_PARAGRAPH.JUSTIFY)
+    fmt.first_line_indent = Pt(size * options.get("indent", 0))
+    fmt.right_indent = Pt(BODY_PT * options.get("right", 0))
+    fmt.space_before = Pt(options.get("before", 0))
+    return style
+
+
+def _page_number_footer(section) -> None:
+    """— 1 — in 4号 宋体 under the type area (GB/T 9704-2012 7.5), outside the right edge."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.paragraph_format.right_indent = Pt(14)
+    paragraph.add_run("— ")
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    paragraph.add_run(" —")
+    for run in paragraph.runs:
+        run.font.size = Pt(14)
+        run.font.name = "宋体"
+        run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+    section.footer_distance = Mm(MARGIN_BOTTOM_MM - 7 - 6)
+
+
 def reply_letter_docx(request: FoiRequest) -> bytes:
+    """The letter as Word opens it: A4 with the GB/T 9704 margins in the section, styles named
+    for their roles with East Asian fonts, fixed line pitch for 22 lines, and the closing
+    paragraph, signature and date kept on one page (no page holding only the signature)."""
     parts = letter_paragraphs(request)
     doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "仿宋"
-    style.font.size = Pt(14)
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(parts["title"])
-    run.bold = True
-    run.font.size = Pt(20)
-    number = doc.add_paragraph(parts["number"])
-    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph(parts["salutation"])
-    for key in ("intro", "decision", "basis", "appeal"):
-        paragraph = doc.add_paragraph(parts[key])
-        paragraph.paragraph_format.first_line_indent = Pt(28)
-    for key in ("organ", "date"):
-        paragraph = doc.add_paragraph(parts[key])
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP_MM), Mm(MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(MARGIN_LEFT_MM), Mm(MARGIN_RIGHT_MM)
+    _page_number_footer(section)
+
+    normal = doc.styles["Normal"]
+    _fonts(normal, FANGSONG, BODY_PT)
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.paragraph_format.line_spacing = Pt(LINE_PITCH_PT)
+    normal.paragraph_format.space_before = Pt(0)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.widow_control = True
+
+    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
+    organ_indent, date_indent = signature_indents(parts)
+    _paragraph_style(doc, "标题", XIAOBIAOSONG, TITLE_PT, align=center)
+    _paragraph_style(doc, "发文字号", FANGSONG, align=center)
+    _paragraph_style(doc, "主送机关", FANGSONG, before=LINE_PITCH_PT)
+    _paragraph_style(doc, "正文", FANGSONG, indent=2)
+    _paragraph_style(doc, "一级标题", HEITI, indent=2)
+    _paragraph_style(doc, "二级标题", KAITI, indent=2)
+    # 正文下空三行 for the seal, which covers the name and the date
+    _paragraph_style(
+        doc, "发文机关署名", FANGSONG, align=right, right=organ_indent, before=3 * LINE_PITCH_PT
+    )
+    _paragraph_style(doc, "成文日期", FANGSONG, align=right, right=date_indent)
+    _paragraph_style(doc, "附注", FANGSONG, indent=2)
+
+    doc.add_paragraph(parts["title"], style="标题")
+    doc.add_paragraph(parts["number"], style="发文字号")
+    doc.add_paragraph(parts["salutation"], style="主送机关")
+    for key in ("intro", "decision", "basis"):
+        doc.add_paragraph(parts[key], style="正文")
+    closing = [
+        doc.add_paragraph(parts["appeal"], style="正文"),
+        doc.add_paragraph(parts["organ"], style="发文机关署名"),
+        doc.add_paragraph(parts["date"], style="成文日期"),
+    ]
     if parts["contact"]:
-        doc.add_paragraph(parts["contact"])
+        closing.append(doc.add_paragraph(f"（{parts['contact']}）", style="附注"))
+    for paragraph in closing:
+        paragraph.paragraph_format.keep_together = True
+    for paragraph in closing[:-1]:
+        paragraph.paragraph_format.keep_with_next = True
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -212,5 +324,13 @@ def reply_letter_docx(request: FoiRequest) -> bytes:
 
 def reply_letter_pdf(request: FoiRequest) -> bytes:
     """The same letter as an A4 PDF (WeasyPrint), from the same parts as the .docx."""
-    html = render_to_string("foi/letter_pdf.html", {"parts": letter_paragraphs(request)})
+    parts = letter_paragraphs(request)
+    organ_indent, date_indent = signature_indents(parts)
+    context = {
+        "parts": parts,
+        "organ_indent": organ_indent,
+        "date_indent": date_indent,
+        "line_pitch": f"{LINE_PITCH_PT:.2f}",
+    }
+    html = render_to_string("foi/letter_pdf.html", context)
     return html_to_pdf(html, "告知书 PDF")
