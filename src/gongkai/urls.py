@@ -6,6 +6,9 @@ from gongkai.api import api
 from gongkai.core import views as core_views
 from gongkai.records import views as records_views
 
+handler400 = "gongkai.core.views.bad_request"
+handler500 = "gongkai.core.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/catalogue/", include("gongkai.catalogue.staff_urls")),

@@ -55,6 +55,16 @@ def test_withdrawn_record_shows_notice_at_same_url(client, editor, reviewer, hou
     assert record.title not in client.get("/records/").content.decode()
 
 
+def test_withdrawn_records_attachment_is_410_gone(client, editor, reviewer, housing, leaf):
+    """Issue 11 point 5. Before: 404, as if the address had never existed."""
+    record = published(editor, reviewer, housing, leaf)
+    workflow.withdraw(reviewer, record, "停水计划取消")
+    response = client.get(f"/records/{record.index_number}/attachments/1/")
+    html = response.content.decode()
+    assert response.status_code == 410
+    assert "信息已撤回" in html and 'class="site-header"' in html and 'role="search"' in html
+
+
 def test_revision_shows_in_update_history(client, editor, reviewer, housing, leaf):
     record = published(editor, reviewer, housing, leaf)
     revision, _ = workflow.start_revision(

@@ -198,6 +198,24 @@ def rate_limited(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "core/rate_limited.html", status=429)
 
 
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler400: Django's own renders 400.html without the request, so without the header."""
+    return render(request, "400.html", status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: no context processors and no database, which may be what failed; the site's
+    name only if the middleware already attached the site."""
+    from django.template import loader
+
+    try:
+        site_name = request.site.name
+    except Exception:  # noqa: BLE001 - anything here must not stop the error page
+        site_name = ""
+    html = loader.get_template("500.html").render({"site_name": site_name})
+    return HttpResponse(html, status=500)
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """Database and worker status for probes. The worker is 'ok' when it ran a ping recently."""
     from .tasks import ping

@@ -119,10 +119,12 @@ def record_qr(request: HttpRequest, index_number: str, fmt: str) -> HttpResponse
     return response
 
 
-def attachment_download(request: HttpRequest, index_number: str, pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, index_number: str, pk: int) -> HttpResponse:
+    """A withdrawn record's files are gone on purpose: 410, not 404, so links and crawlers
+    learn that the address will not come back."""
     record = _public_record(request, index_number)
     if record.state == State.WITHDRAWN:
-        raise Http404("该信息已撤回")
+        return render(request, "410.html", status=410)
     attachment = get_object_or_404(public_attachments(record), pk=pk)
     return _file_response(attachment)
 
