@@ -316,3 +316,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# A failed CSRF check shows the Chinese 403 page in the site layout (issue 11).
+CSRF_FAILURE_VIEW = "gongkai.core.views.csrf_failure"

@@ -87,3 +87,15 @@ def test_staff_header_has_no_public_search_or_nav(client):
     assert 'role="search"' not in html and 'name="q"' not in html
     assert "查看网站" in html
     assert html.count('href="/xxgk/"') == 0
+
+
+def test_a_failed_csrf_check_is_the_chinese_403(db, demo):
+    """Django's CSRF failure page is English; ours says what to do, in the site's layout."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/foi/apply/", {})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "页面已过期或来源无法验证" in html and "迎江区人民政府" in html
+    assert "CSRF verification failed" not in html

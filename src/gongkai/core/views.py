@@ -203,6 +203,13 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "400.html", status=400)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the Chinese 403 page in the site's layout, saying what to do (Django's
+    reason is English and technical, so it is not shown)."""
+    message = _("页面已过期或来源无法验证，请返回上一页刷新后重新提交。")
+    return render(request, "403.html", {"exception": message}, status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: no context processors and no database, which may be what failed; the site's
     name only if the middleware already attached the site."""

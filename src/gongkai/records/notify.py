@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEventType, Membership, Role
+from gongkai.core.workcalendar import document_date
 
 from .models import Record, Subscription
 
@@ -153,7 +154,7 @@ def remind(today: date | None = None) -> int:
         if not recipients:
             continue
         body = (
-            f"{item.organisation.name}：\n\n“{title}”应于 {item.due_date:%Y年%m月%d日} 前公开"
+            f"{item.organisation.name}：\n\n“{title}”应于 {document_date(item.due_date)} 前公开"
             f"（{(item.due_explanation or '').splitlines()[0] if item.due_explanation else ''}）。"
             "\n请及时起草、送审并发布。"
         )
