@@ -1,5 +1,5 @@
 """Acceptance for issue 5, end to end: records published through the real workflow reach the
-index by the workflow's own on_commit hook (records.indexing.index_record, synchronous, so no
+index by the workflow's own on_commit hook (records.indexing.refresh, synchronous, so no
 task worker is needed), a new visitor finds one from the home page's header search box by a
 two-character word, pinyin initials and traditional characters, filters by organisation, the
 count shown matches the hits listed, and a withdrawal takes the record out of results at once."""

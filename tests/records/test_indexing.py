@@ -1,21 +1,17 @@
 """Publishing, revising and withdrawing keep site search in step (through on_commit)."""
 
-import pytest
 
 from gongkai.records import indexing, workflow
+from gongkai.search import service
 
 from .conftest import published
-
-service = pytest.importorskip("gongkai.search.service", reason="站内检索模块尚未提供")
-if not hasattr(service, "search"):
-    pytest.skip("站内检索服务尚未提供 search()", allow_module_level=True)
 
 
 def _hits(record, text):
     from gongkai.search.backends.base import SearchQuery
 
     results = service.search(SearchQuery(text=text, site_ids=[record.site_id]))
-    return [getattr(h, "doc_id", None) for h in getattr(results, "hits", [])]
+    return [h.doc_id for h in results.hits]
 
 
 def test_publish_and_withdraw_update_the_index(

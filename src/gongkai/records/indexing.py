@@ -1,8 +1,10 @@
-"""Feeding published records to site search (gongkai.search).
+"""Feeding published records to site search (gongkai.search), through the search service's
+one source registry, like the catalogue and the portal.
 
-The one place that knows whether the search service is there: while it is absent (it is
-being built alongside), indexing is a no-op. Called through transaction.on_commit, so a
-rolled-back publication never reaches the index; a failing index never undoes a publication."""
+A publication, revision or withdrawal calls `refresh(pk)` after commit (records.workflow), so a
+rolled-back change never reaches the index; the record is indexed if it is published or
+expired and removed otherwise, so a withdrawn record leaves results at once. A failing index
+never undoes a publication: `gongkai search reindex` rebuilds from `searchable_records()`."""
 
 from __future__ import annotations
 
@@ -12,29 +14,17 @@ from .models import Record, State
 
 logger = logging.getLogger(__name__)
 SOURCE = "records"
-
-
-def _service():
-    try:
-        from gongkai.search import service
-        from gongkai.search.backends.base import SearchDocument
-    except ImportError:
-        return None, None
-    if not all(hasattr(service, n) for n in ("index_documents", "remove_documents")):
-        return None, None
-    return service, SearchDocument
+DOC_PREFIX = "record"
 
 
 def doc_id(pk: int) -> str:
-    return f"record:{pk}"
+    return f"{DOC_PREFIX}:{pk}"
 
 
 def document_for(record: Record):
     from gongkai.core.html import html_to_text
+    from gongkai.search.backends.base import SearchDocument
 
-    _, SearchDocument = _service()
-    if SearchDocument is None:
-        return None
     return SearchDocument(
         doc_id=doc_id(record.pk),
         site_id=record.site_id,
@@ -57,67 +47,28 @@ def document_for(record: Record):
     )
 
 
-def published_documents():
-    """Every searchable record, for a full re-index (registered as the "records" source)."""
-    records = Record.objects.filter(state__in=[State.PUBLISHED, State.EXPIRED]).select_related(
+def searchable_records():
+    """Every record search shows: published, or expired (still public, marked 失效)."""
+    return Record.objects.filter(state__in=[State.PUBLISHED, State.EXPIRED]).select_related(
         "organisation", "catalogue_item"
     )
-    for record in records.iterator():
-        doc = document_for(record)
-        if doc is not None:
-            yield doc
 
 
-def published_batches(size: int = 500):
-    """The same documents in lists of `size`, as the search service's sources provide them."""
-    batch = []
-    for doc in published_documents():
-        batch.append(doc)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def refresh(pk: int) -> None:
+    """Index the record as it now is, or remove it if it is no longer public."""
+    from gongkai.search import service
 
-
-def published_count() -> int:
-    return Record.objects.filter(state__in=[State.PUBLISHED, State.EXPIRED]).count()
-
-
-def index_record(pk: int) -> None:
-    service, _ = _service()
-    if service is None:
-        return
-    record = Record.objects.select_related("organisation", "catalogue_item").filter(pk=pk).first()
-    if record is None:
-        return
     try:
-        if record.state in (State.PUBLISHED, State.EXPIRED):
-            service.index_documents([document_for(record)])
-        else:
-            service.remove_documents([doc_id(pk)])
-    except Exception:  # noqa: BLE001 - the index is rebuilt from published_documents()
+        service.refresh(SOURCE, [pk])
+    except Exception:  # noqa: BLE001 - the index is rebuilt from searchable_records()
         logger.exception("检索索引更新失败：record %s", pk)
 
 
-def remove_record(pk: int) -> None:
-    service, _ = _service()
-    if service is None:
-        return
-    try:
-        service.remove_documents([doc_id(pk)])
-    except Exception:  # noqa: BLE001
-        logger.exception("检索索引删除失败：record %s", pk)
-
-
 def register_source() -> None:
+    from gongkai.search import service
+
     from .models import Kind
 
-    service, _ = _service()
-    if service is None:
-        return
-    if hasattr(service, "register_source"):
-        service.register_source(SOURCE, published_batches, count=published_count)
-    if hasattr(service, "register_kind"):
-        for kind in Kind:
-            service.register_kind(kind.value, str(kind.label))
+    service.register_queryset_source(SOURCE, searchable_records, document_for, DOC_PREFIX)
+    for kind in Kind:
+        service.register_kind(kind.value, str(kind.label))

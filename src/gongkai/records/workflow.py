@@ -554,7 +554,7 @@ def _after_publication(record: Record) -> None:
 
     pk = record.pk
     _touch_site(record)
-    transaction.on_commit(lambda: indexing.index_record(pk))
+    transaction.on_commit(lambda: indexing.refresh(pk))
     transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
 
 
@@ -600,7 +600,7 @@ def withdraw(actor, record: Record, reason: str) -> None:
 
     pk = record.pk
     _touch_site(record)
-    transaction.on_commit(lambda: indexing.remove_record(pk))
+    transaction.on_commit(lambda: indexing.refresh(pk))
 
 
 @transaction.atomic
@@ -625,7 +625,7 @@ def expire(actor, record: Record, validity: str = Validity.INVALID, reason: str 
 
     pk = record.pk
     _touch_site(record)
-    transaction.on_commit(lambda: indexing.index_record(pk))
+    transaction.on_commit(lambda: indexing.refresh(pk))
 
 
 # --------------------------------------------------------------------------- revisions
@@ -825,7 +825,7 @@ def publish_revision(actor, revision: RecordRevision) -> None:
     from . import indexing
 
     _touch_site(record)
-    transaction.on_commit(lambda: indexing.index_record(pk))
+    transaction.on_commit(lambda: indexing.refresh(pk))
 
 
 def public_attachments(record: Record):

@@ -1,14 +1,13 @@
 """What other apps call: index, remove, search, suggest, reindex — never a backend directly.
 
-Apps register where their documents come from in AppConfig.ready():
+Apps register where their documents come from in AppConfig.ready(), most simply as model rows:
 
-    register_source("records", batches=all_record_batches, load=records_by_id, count=n_records)
+    register_queryset_source("records", searchable_records, document_for, "record")
 
-`batches()` yields lists of SearchDocument for a full rebuild; `load(keys)` yields the current
-documents for some keys (the records app's ids) so `index_task.enqueue("records", [12])` can run
-on publish and revise. A withdrawn record is removed with `remove_documents(["record:12"])`
-synchronously, in the same request, so it is gone from results at once (and `remove_task` for
-callers that can wait).
+A source yields SearchDocuments for a full rebuild (`batches`) and for some keys (`load`), so
+`refresh("records", [12])` (or `index_on_commit`, which runs it after the transaction) indexes
+what is still searchable and removes what is not: a withdrawn record is gone from results as
+soon as its withdrawal commits.
 """
 
 from __future__ import annotations
