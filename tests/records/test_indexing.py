@@ -1,6 +1,5 @@
 """Publishing, revising and withdrawing keep site search in step (through on_commit)."""
 
-
 from gongkai.records import indexing, workflow
 from gongkai.search import service
 
