@@ -94,7 +94,7 @@ def login_verified(client, user):
     site and staff pages require the second factor; GONGKAI_REQUIRE_2FA is on by default)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=True)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -3,14 +3,18 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
@@ -82,6 +86,40 @@ class OrganisationAdmin(AuditedAdminMixin, TreeAdmin):
     search_fields = ["name", "code"]
 
 
+PERMISSION_ACTIONS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+
+
+def permission_label(permission) -> str:
+    """Django writes the default permissions' names in English at migrate time ("Can add log
+    entry"); the admin names them from the translated app and model names instead."""
+    model = permission.content_type.model_class()
+    if model is None:
+        return permission.name
+    action, _sep, model_name = permission.codename.partition("_")
+    if model_name == model._meta.model_name and action in PERMISSION_ACTIONS:
+        name = PERMISSION_ACTIONS[action]
+    else:
+        name = permission.name
+    return f"{model._meta.app_config.verbose_name} | {model._meta.verbose_name} | {name}"
+
+
+class ChinesePermissionNamesMixin:
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions"):
+            field.queryset = field.queryset.select_related("content_type")
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GongkaiGroupAdmin(AuditedAdminMixin, ChinesePermissionNamesMixin, GroupAdmin):
+    audit_event_type = AuditEventType.OBJECT_CHANGED
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -89,7 +127,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class GongkaiUserAdmin(AuditedAdminMixin, UserAdmin):
+class GongkaiUserAdmin(AuditedAdminMixin, ChinesePermissionNamesMixin, UserAdmin):
     audit_event_type = AuditEventType.USER_CHANGED
     inlines = [MembershipInline]
     list_display = ["username", "display_name", "email", "is_active", "is_superuser"]
@@ -164,6 +202,30 @@ class WorkCalendarAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [CalendarDayInline]
 
 
+# django-otp's help texts and fieldset titles are plain English (see core/apps_thirdparty.py
+# for the names); the help texts belong to its migrations, so the admin gives them here.
+DEVICE_HELP_TEXTS = {
+    "user": _("使用此验证器登录的账户。"),
+    "name": _("便于识别的名称，如“办公手机”。"),
+    "confirmed": _("绑定完成、可以用于登录。"),
+    "key": _("十六进制编码的密钥，最长 40 字节。"),
+    "step": _("验证码更换的间隔（秒）。"),
+    "t0": _("开始计算时间步的 Unix 时间。"),
+    "digits": _("验证码的位数。"),
+    "tolerance": _("允许前后相差的时间步数。"),
+    "drift": _("设备时钟与服务器相差的时间步数。"),
+    "throttling_failure_timestamp": _("最近一次验证失败的时间；为空表示未受限制。"),
+    "throttling_failure_count": _("连续验证失败的次数。"),
+}
+DEVICE_FIELDSET_TITLES = {
+    "Identity": _("基本信息"),
+    "Timestamps": _("时间"),
+    "Configuration": _("参数"),
+    "State": _("状态"),
+    "Throttling": _("失败限制"),
+}
+
+
 class AuthenticatorAdminMixin:
     """Authenticators (TOTP apps, static backup codes) in the admin.
 
@@ -171,6 +233,39 @@ class AuthenticatorAdminMixin:
     (core/twofactor.py): a session left open must not be enough to replace someone's second
     factor. Only superusers see other people's devices. Every change is audited, without the
     secret key."""
+
+    search_help_text = _("按用户名或电子邮件检索")
+
+    # The time stamps are shown read-only under our own names, so no English help text shows.
+    readonly_fields = ["created", "last_used", "qrcode_link"]
+    READ_ONLY_STAND_INS = {"created_at": "created", "last_used_at": "last_used"}
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (
+                DEVICE_FIELDSET_TITLES.get(title, title),
+                options
+                | {"fields": [self.READ_ONLY_STAND_INS.get(f, f) for f in options["fields"]]},
+            )
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["help_texts"] = DEVICE_HELP_TEXTS
+        return super().get_form(request, obj, **kwargs)
+
+    @admin.display(description=_("创建时间"))
+    def created(self, device):
+        return device.created_at
+
+    @admin.display(description=_("最近使用时间"))
+    def last_used(self, device):
+        return device.last_used_at or "-"
+
+    @admin.display(description=_("二维码"))
+    def qrcode_link(self, device):
+        href = reverse("admin:otp_totp_totpdevice_config", kwargs={"pk": device.pk})
+        return format_html('<a href="{}">{}</a>', href, _("查看二维码"))
 
     def _needs_fresh_code(self, request):
         if recently_verified(request):
@@ -257,3 +352,19 @@ for _model, _base in ((TOTPDevice, TOTPDeviceAdmin), (StaticDevice, StaticDevice
     admin.site.register(
         _model, type(f"Audited{_base.__name__}", (AuthenticatorAdminMixin, _base), {})
     )
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks-db's read-only task list, with its two computed columns named in Chinese."""
+
+    @admin.display(description=_("错误追踪"))
+    def formatted_traceback(self, obj):
+        return super().formatted_traceback(obj)
+
+    @admin.display(description=_("最早执行时间"))
+    def display_run_after(self, obj):
+        return super().display_run_after(obj)
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

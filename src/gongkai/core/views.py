@@ -100,7 +100,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if enrolling:
         device = TOTPDevice.objects.filter(
             user=user, confirmed=False
-        ).first() or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        ).first() or TOTPDevice.objects.create(user=user, name=_("身份验证器"), confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         verified, _msg = device.verify_is_allowed()
