@@ -154,3 +154,24 @@ def test_staff_preview_marks_rows_and_confirmation_checkbox_retires(
     assert response.status_code == 302
     assert CatalogueItem.objects.get(pk=setup["leaf"].pk).is_retired
     assert CatalogueItem.objects.get(name="招生结果").deadline["days"] == 3
+
+
+@pytest.mark.django_db
+def test_exports_hold_the_standard_in_force_and_round_trip_without_restoring(
+    yingjiang, setup, client, tmp_path
+):
+    """Before: the xlsx listed a retired item as an ordinary row, so importing an export
+    quietly restored what the admin had retired."""
+    import_catalogue(setup["dropped"], yingjiang, actor=SYSTEM, retire=True)
+    domain = Domain.objects.get(name="义务教育")
+    exported = tmp_path / "export.xlsx"
+    exported.write_bytes(export_xlsx_bytes(yingjiang, domain))
+    names = {c.value for row in load_workbook(exported)["义务教育"].iter_rows() for c in row}
+    assert "招生结果" in names and "学校基本情况" not in names
+    again = import_catalogue(exported, yingjiang, actor=SYSTEM)
+    assert (again.created, again.updated, again.restored, again.retired) == (0, 0, 0, 0)
+    assert CatalogueItem.objects.get(pk=setup["leaf"].pk).is_retired
+    csv = client.get(f"/api/v1/sites/{yingjiang.slug}/catalogue.csv")
+    assert csv.status_code == 200
+    text = csv.content.decode("utf-8-sig")
+    assert "招生结果" in text and "学校基本情况" not in text

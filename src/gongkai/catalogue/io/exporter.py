@@ -48,11 +48,13 @@ def _columns(domain: dict) -> list[tuple[str, str, str]]:
 
 
 def _rows(domain: dict) -> list[tuple[tuple[str, ...], dict]]:
-    """(names path, leaf) for every leaf under a level-2 item, in order."""
+    """(names path, leaf) for every leaf of the standard in force under a level-2 item, in
+    order. Retired items (停用) left the standard: a file made from this export and imported
+    again must not bring them back, so they are not rows (the JSON dump keeps them, marked)."""
     return [
         (path, node)
         for path, node in walk(domain["items"])
-        if not node.get("children") and len(path) >= 2
+        if not node.get("children") and len(path) >= 2 and not node.get("retired")
     ]
 
 
@@ -247,9 +249,7 @@ def leaf_rows(dump: list[dict]):
     from ..deadlines import DeadlineRule
 
     for domain in dump:
-        for path, leaf in walk(domain["items"]):
-            if leaf.get("children") or len(path) < 2:
-                continue
+        for path, leaf in _rows(domain):
             names = list(path) + [""] * (3 - len(path))
             rule = DeadlineRule.from_dict(
                 leaf.get("deadline"), original=leaf.get("deadline_text", "")
