@@ -117,6 +117,9 @@ def test_request_delivered_online_and_by_email(demo_site, browser, live_server, 
     assert applicant.get_by_test_id("state").inner_text() == "待补正"
     form = applicant.get_by_test_id("correction-form")
     assert "请写明项目名称或文号" in form.inner_text()
+    with applicant.expect_download() as got:
+        form.get_by_role("link", name="PDF 版").click()
+    assert got.value.suggested_filename == f"补正告知书-{case.serial}.pdf"
     assert_accessible(applicant, "correction form 1280")
     form.get_by_label("补正说明").fill("项目为迎江区2025年老旧小区改造一期工程。")
     form.get_by_label("补正材料（选填）").set_input_files(
@@ -173,12 +176,17 @@ def test_request_delivered_online_and_by_email(demo_site, browser, live_server, 
     assert "申请人从查询页面下载公开的文件“资金安排表.pdf”" in log
     assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} 申请人下载", log)
     assert_accessible(staff, "staff case with delivery log")
-    assert case.events.filter(kind=EventKind.DOWNLOADED).count() == 2
+    assert case.events.filter(kind=EventKind.DOWNLOADED).count() == 3  # 补正告知书 too
 
     # --- the reply e-mail in the mail directory carries the letter and the document
     mails = read_mails(mail_dir)
     notice = next(m for m in mails if "请补正" in m["Subject"])
-    assert "/foi/track/" in notice.get_content() and "在线提交补正" in notice.get_content()
+    body = notice.get_body(preferencelist=("plain",)).get_content()
+    assert "/foi/track/" in body and "在线提交补正" in body
+    notice_pdf = next(p for p in notice.iter_attachments() if p.get_filename().endswith(".pdf"))
+    assert notice_pdf.get_filename() == f"补正告知书-{case.serial}.pdf"
+    notice_text = PdfReader(io.BytesIO(notice_pdf.get_content())).pages[0].extract_text()
+    assert "补正告知书" in notice_text and "请写明项目名称或文号" in notice_text.replace("\n", "")
     reply = next(m for m in mails if "已经答复" in m["Subject"])
     assert reply["To"] == "lisi@example.com"
     parts = {part.get_filename(): part for part in reply.iter_attachments()}

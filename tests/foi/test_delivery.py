@@ -2,6 +2,7 @@
 page (code + phone, bound to the session), sent attached by e-mail, the online 补正 that
 restarts the clock (《条例》第三十条), and the delivery log staff see."""
 
+import hashlib
 import io
 import time
 from datetime import date, timedelta
@@ -178,7 +179,9 @@ def test_applicant_downloads_letter_and_files_after_code_and_phone(client, answe
     docx = client.get("/foi/track/letter.docx")
     assert docx.status_code == 200 and docx.content.startswith(b"PK")
     got = client.get(f"/foi/track/files/{released.pk}/")
-    assert got.status_code == 200 and b"".join(got.streaming_content) == docx_bytes()
+    content = b"".join(got.streaming_content)
+    assert got.status_code == 200 and hashlib.sha256(content).hexdigest() == released.sha256
+    assert got["Content-Type"].endswith("wordprocessingml.document")
 
 
 def test_download_refused_with_wrong_phone(client, answered):
@@ -313,3 +316,45 @@ def test_log_events_do_not_bind_the_next_steps_date(answered, monkeypatch):
     workflow.record_delivery(answered, on=D(2026, 3, 21), note="邮寄", actor=SYSTEM)
     answered.refresh_from_db()
     assert answered.delivered_on == D(2026, 3, 21)
+
+
+# --------------------------------------------------------------------------- 补正告知书
+
+
+@needs_pdf
+def test_correction_letter_says_what_by_when_and_how_to_correct_online(client, asked):
+    login_tracking(client, asked)
+    pdf = client.get("/foi/track/correction-letter.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(pdf.content))
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.28) < 1 and abs(float(box.height) - 841.89) < 1  # A4
+    text = "".join(p.extract_text() for p in reader.pages).replace(" ", "").replace("\n", "")
+    assert "政府信息公开申请补正告知书" in text and "写明文号" in text
+    assert "2026年3月24日前提交补正" in text and "2026年3月3日" in text  # no leading zeros
+    assert "/foi/track/" in text and asked.tracking_code_display in text and "第三十条" in text
+    docx = client.get("/foi/track/correction-letter.docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    log = asked.events.filter(kind=EventKind.DOWNLOADED).values_list("note", flat=True)
+    assert sorted(log) == [
+        "申请人从查询页面下载补正告知书（PDF 版）",
+        "申请人从查询页面下载补正告知书（Word 版）",
+    ]
+
+
+def test_correction_letter_only_after_a_notice_and_with_the_proof(client, make_request, asked):
+    assert client.get("/foi/track/correction-letter.docx").status_code == 403
+    fresh = make_request(received=D(2026, 3, 2), today=D(2026, 3, 3), phone="13700137000")
+    login_tracking(client, fresh)
+    assert client.get("/foi/track/correction-letter.docx").status_code == 404
+
+
+@needs_pdf
+def test_correction_notice_email_carries_the_letter_for_email_delivery(
+    make_request, django_capture_on_commit_callbacks
+):
+    req = make_request(received=D(2026, 3, 2), today=D(2026, 3, 3), delivery="email")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.ask_correction(req, on=D(2026, 3, 3), what="写明文号", actor=SYSTEM)
+    names = [name for name, _, _ in mail.outbox[-1].attachments]
+    assert names == [f"补正告知书-{req.serial}.pdf", f"补正告知书-{req.serial}.docx"]

@@ -156,6 +156,22 @@ def reply_documents(request) -> tuple[list[tuple[str, bytes, str]], str]:
     return files, line
 
 
+def correction_documents(request) -> list[tuple[str, bytes, str]]:
+    """The 补正告知书 (PDF and .docx) for an applicant who chose e-mail delivery."""
+    from gongkai.core.pdf import PdfUnavailable
+
+    from . import letters, workflow
+
+    files = []
+    for fmt, content_type in (("pdf", "application/pdf"), ("docx", letters.DOCX_TYPE)):
+        try:
+            data = workflow.correction_letter(request, fmt)
+        except PdfUnavailable:
+            continue
+        files.append((workflow.letter_name(request, fmt, "补正告知书"), data, content_type))
+    return files
+
+
 def applicant(request_pk: int, kind: str) -> None:
     """Send one notification to the applicant by email and the SMS hook; with e-mail delivery
     the reply carries its documents. Each e-mail sent is logged on the case (the documents it
@@ -166,8 +182,11 @@ def applicant(request_pk: int, kind: str) -> None:
     try:
         request = FoiRequest.objects.select_related("organisation", "site").get(pk=request_pk)
         files, note = [], ""
-        if kind == "replied" and request.delivery == Delivery.EMAIL and request.email:
-            files, note = reply_documents(request)
+        if request.delivery == Delivery.EMAIL and request.email:
+            if kind == "replied":
+                files, note = reply_documents(request)
+            elif kind == "correction_asked":
+                files = correction_documents(request)
         text = _message(request, kind, note)
         if request.email:
             subject = f"【{request.site.name}】{SUBJECTS[kind]}"

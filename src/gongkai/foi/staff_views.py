@@ -292,6 +292,7 @@ def _case_context(request, case, bound: dict | None = None):
         if consult and case.state == State.CONSULTING
         else None,
         "pdf_available": pdf_available(),
+        "correction_notice": any(e.kind == "correction_asked" for e in events),
         "today": timezone.localdate(),
         "personal_data_views": privacy.personal_data_views(case),
     }
@@ -415,6 +416,21 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         messages.error(request, f"{exc} 请先下载 Word 版告知书。")
         return redirect("foi_staff:case", pk=case.pk)
     return letter_response(data, workflow.letter_name(case, fmt))
+
+
+@staff_required
+def correction_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The 补正告知书 to print, post or hand over (《条例》第三十条: a written notice)."""
+    case = get_case(request, pk)
+    if fmt not in ("docx", "pdf") or not workflow.has_correction_notice(case):
+        raise Http404
+    privacy.log_personal_data_view(case, request.user, where="下载补正告知书")
+    try:
+        data = workflow.correction_letter(case, fmt)
+    except PdfUnavailable as exc:
+        messages.error(request, f"{exc} 请先下载 Word 版告知书。")
+        return redirect("foi_staff:case", pk=case.pk)
+    return letter_response(data, workflow.letter_name(case, fmt, "补正告知书"))
 
 
 def letter_response(data: bytes, name: str) -> HttpResponse:

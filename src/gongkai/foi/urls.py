@@ -11,6 +11,11 @@ urlpatterns = [
     path("track/", views.track, name="track"),
     path("track/correction/", views.correct, name="correct"),
     path("track/letter.<str:fmt>", views.tracked_letter, name="tracked_letter"),
+    path(
+        "track/correction-letter.<str:fmt>",
+        views.tracked_correction_letter,
+        name="tracked_correction_letter",
+    ),
     path("track/files/<int:attachment_id>/", views.tracked_file, name="tracked_file"),
     path("requests/", views.public_list, name="public_list"),
 ]

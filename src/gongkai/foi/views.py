@@ -242,6 +242,22 @@ def tracked_letter(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @never_cache
+def tracked_correction_letter(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The 补正告知书 of the tracked case, once a 补正 was asked."""
+    from .staff_views import letter_response
+
+    found = tracked(request)
+    if fmt not in ("pdf", "docx") or not workflow.has_correction_notice(found):
+        raise Http404
+    try:
+        data = workflow.correction_letter(found, fmt)
+    except PdfUnavailable as exc:
+        return render(request, "410.html", {"message": f"{exc} 请下载 Word 版告知书。"}, status=410)
+    workflow.first_download(found, f"补正告知书（{'PDF' if fmt == 'pdf' else 'Word'} 版）")
+    return letter_response(data, workflow.letter_name(found, fmt, "补正告知书"))
+
+
+@never_cache
 def tracked_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
     """A released file of the tracked case; another case's files are not found here."""
     found = _replied(request)

@@ -239,8 +239,8 @@ def keep_letter_pdf(request: FoiRequest, data: bytes, name: str, *, actor) -> At
     )
 
 
-def letter_name(request: FoiRequest, fmt: str) -> str:
-    return f"答复告知书-{request.serial}.{fmt}"
+def letter_name(request: FoiRequest, fmt: str, title: str = "答复告知书") -> str:
+    return f"{title}-{request.serial}.{fmt}"
 
 
 def reply_letter(request: FoiRequest, fmt: str, actor=permissions.SYSTEM) -> bytes:
@@ -261,6 +261,19 @@ def reply_letter(request: FoiRequest, fmt: str, actor=permissions.SYSTEM) -> byt
     data = letters.reply_letter_pdf(request)
     keep_letter_pdf(request, data, letter_name(request, "pdf"), actor=actor)
     return data
+
+
+def correction_letter(request: FoiRequest, fmt: str) -> bytes:
+    """The 补正告知书, made from the case each time (it is short): what to correct, by when,
+    and how to do it online. Raises PdfUnavailable when the PDF cannot be made here."""
+    from . import letters
+
+    parts = letters.correction_paragraphs(request, notify.tracking_url(request))
+    return letters.letter_docx(parts) if fmt == "docx" else letters.letter_pdf(parts)
+
+
+def has_correction_notice(request: FoiRequest) -> bool:
+    return _has_event(request, EventKind.CORRECTION_ASKED)
 
 
 def released_files(request: FoiRequest):
