@@ -358,3 +358,27 @@ def test_correction_notice_email_carries_the_letter_for_email_delivery(
         workflow.ask_correction(req, on=D(2026, 3, 3), what="写明文号", actor=SYSTEM)
     names = [name for name, _, _ in mail.outbox[-1].attachments]
     assert names == [f"补正告知书-{req.serial}.pdf", f"补正告知书-{req.serial}.docx"]
+
+
+def test_correction_endpoint_is_rate_limited(client, asked, monkeypatch):
+    on_day(monkeypatch, D(2026, 3, 10))
+    login_tracking(client, asked)
+    for _ in range(10):
+        assert client.post("/foi/track/correction/", {"text": ""}).status_code == 400
+    limited = client.post("/foi/track/correction/", {"text": "文号为迎建〔2025〕12号"})
+    assert limited.status_code == 429
+    asked.refresh_from_db()
+    assert asked.state == State.CORRECTION_ASKED
+
+
+def test_correction_form_needs_csrf(asked, monkeypatch):
+    on_day(monkeypatch, D(2026, 3, 10))
+    strict = Client(enforce_csrf_checks=True)
+    strict.get("/foi/track/")
+    token = strict.cookies["csrftoken"].value
+    data = {"code": asked.tracking_code, "phone": asked.phone, "csrfmiddlewaretoken": token}
+    assert "在线补正" in strict.post("/foi/track/", data).content.decode()
+    response = strict.post("/foi/track/correction/", {"text": "x"})
+    assert response.status_code == 403 and "页面已过期或来源无法验证" in response.content.decode()
+    asked.refresh_from_db()
+    assert asked.state == State.CORRECTION_ASKED

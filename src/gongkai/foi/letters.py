@@ -9,7 +9,9 @@ names the organ and tells the applicant of the right to reconsideration and liti
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -308,6 +310,16 @@ def _contact(request: FoiRequest) -> str:
             request.organisation.phone and f"联系电话：{request.organisation.phone}",
         )
         if p
+    )
+
+
+def download(data: bytes, name: str) -> HttpResponse:
+    """A letter as a download with its Chinese file name (RFC 6266 filename*)."""
+    content_type = DOCX_TYPE if name.endswith(".docx") else "application/pdf"
+    return HttpResponse(
+        data,
+        content_type=content_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
     )
 
 

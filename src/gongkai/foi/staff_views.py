@@ -415,7 +415,7 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         messages.error(request, f"{exc} 请先下载 Word 版告知书。")
         return redirect("foi_staff:case", pk=case.pk)
-    return letter_response(data, workflow.letter_name(case, fmt))
+    return letters.download(data, workflow.letter_name(case, fmt))
 
 
 @staff_required
@@ -430,22 +430,7 @@ def correction_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         messages.error(request, f"{exc} 请先下载 Word 版告知书。")
         return redirect("foi_staff:case", pk=case.pk)
-    return letter_response(data, workflow.letter_name(case, fmt, "补正告知书"))
-
-
-def letter_response(data: bytes, name: str) -> HttpResponse:
-    content_type = letters.DOCX_TYPE if name.endswith(".docx") else "application/pdf"
-    return HttpResponse(
-        data,
-        content_type=content_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"},
-    )
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
+    return letters.download(data, workflow.letter_name(case, fmt, "补正告知书"))
 
 
 @staff_required

@@ -18,7 +18,7 @@ from gongkai.core.models import Organisation, OrganisationKind
 from gongkai.core.pdf import PdfUnavailable, pdf_available
 from gongkai.core.views import rate_limited
 
-from . import rules, workflow
+from . import letters, rules, workflow
 from .forms import CorrectionSubmitForm, PublicApplyForm, TrackForm
 from .models import AttachmentKind, Channel, FoiRequest, FoiSettings, State
 
@@ -228,8 +228,6 @@ def _replied(request: HttpRequest) -> FoiRequest:
 @never_cache
 def tracked_letter(request: HttpRequest, fmt: str) -> HttpResponse:
     """The reply letter of the tracked case, the same file staff and the e-mail have."""
-    from .staff_views import letter_response
-
     found = _replied(request)
     if fmt not in ("pdf", "docx"):
         raise Http404
@@ -238,14 +236,12 @@ def tracked_letter(request: HttpRequest, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         return render(request, "410.html", {"message": f"{exc} 请下载 Word 版告知书。"}, status=410)
     workflow.first_download(found, f"答复告知书（{'PDF' if fmt == 'pdf' else 'Word'} 版）")
-    return letter_response(data, workflow.letter_name(found, fmt))
+    return letters.download(data, workflow.letter_name(found, fmt))
 
 
 @never_cache
 def tracked_correction_letter(request: HttpRequest, fmt: str) -> HttpResponse:
     """The 补正告知书 of the tracked case, once a 补正 was asked."""
-    from .staff_views import letter_response
-
     found = tracked(request)
     if fmt not in ("pdf", "docx") or not workflow.has_correction_notice(found):
         raise Http404
@@ -254,7 +250,7 @@ def tracked_correction_letter(request: HttpRequest, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         return render(request, "410.html", {"message": f"{exc} 请下载 Word 版告知书。"}, status=410)
     workflow.first_download(found, f"补正告知书（{'PDF' if fmt == 'pdf' else 'Word'} 版）")
-    return letter_response(data, workflow.letter_name(found, fmt, "补正告知书"))
+    return letters.download(data, workflow.letter_name(found, fmt, "补正告知书"))
 
 
 @never_cache
