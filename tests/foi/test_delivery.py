@@ -382,3 +382,12 @@ def test_correction_form_needs_csrf(asked, monkeypatch):
     assert response.status_code == 403 and "页面已过期或来源无法验证" in response.content.decode()
     asked.refresh_from_db()
     assert asked.state == State.CORRECTION_ASKED
+
+
+def test_ending_the_query_withdraws_the_proof(client, answered):
+    login_tracking(client, answered)
+    assert answered.serial in client.get("/foi/track/").content.decode()
+    ended = client.post("/foi/track/", {"end": "1"})
+    assert ended.status_code == 302
+    assert answered.serial not in client.get("/foi/track/").content.decode()
+    assert client.get("/foi/track/letter.docx").status_code == 403

@@ -171,6 +171,11 @@ def track(request: HttpRequest) -> HttpResponse:
     site = _site(request)
     if getattr(request, "limited", False):
         return rate_limited(request)
+    if request.method == "POST" and "end" in request.POST:
+        # 退出 on a shared computer: the next person sees nothing of this case.
+        request.session.pop(TRACKED, None)
+        messages.success(request, "已退出，本浏览器不再显示这条申请。")
+        return redirect("foi:track")
     form = TrackForm(request.POST or None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
