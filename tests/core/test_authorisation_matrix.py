@@ -272,6 +272,9 @@ STAFF_URLS: dict[str, Entry] = {
     "foi_staff:letter": Entry(
         allow(WRITE), kwargs=lambda b: {"pk": b.replied.pk, "fmt": "docx"}, per_target=True
     ),
+    "foi_staff:correction_letter": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": b.asked.pk, "fmt": "docx"}, per_target=True
+    ),
     # records: drafting by editors, review by reviewers, both see their organisation's records
     "records_staff:index": Entry(ANY_STAFF),
     "records_staff:review_queue": Entry(ANY_STAFF),
@@ -571,6 +574,7 @@ class Bundle:
     case_file: object
     replied: FoiRequest
     appeal: Appeal
+    asked: FoiRequest | None = None  # a 补正 notice was issued
     extra: dict = field(default_factory=dict)
 
 
@@ -640,6 +644,7 @@ def _bundle(slug: str, name: str, second: str, editor: str, reviewer: str) -> Bu
         case_file=case.attachments.get(),
         replied=FoiRequest.objects.get(pk=replied.pk),
         appeal=appeal,
+        asked=foi_workflow.ask_correction(register(), on=today, what="写明文号", actor=SYSTEM),
     )
 
 

@@ -24,7 +24,14 @@ from .models import (
     Outcome,
     WantedForm,
 )
-from .rules import MAX_EXTENSION_DAYS, MAX_UPLOAD_BYTES, RuleError, check_upload
+from .rules import (
+    MAX_CORRECTION_FILES,
+    MAX_EXTENSION_DAYS,
+    MAX_UPLOAD_BYTES,
+    RELEASED_KINDS,
+    RuleError,
+    check_upload,
+)
 
 
 class CheckedFileField(forms.FileField):
@@ -32,17 +39,54 @@ class CheckedFileField(forms.FileField):
     is validated, as record attachments are (foi.rules.check_upload → core.uploads), so the
     applicant sees the reason next to the field."""
 
+    kinds = None
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+
+    def check(self, uploaded) -> None:
+        uploaded.seek(0)
+        content = uploaded.read(MAX_UPLOAD_BYTES + 1)
+        uploaded.seek(0)
+        try:
+            check_upload(content, max(uploaded.size or 0, len(content)), kinds=self.kinds)
+        except RuleError as exc:
+            name = getattr(uploaded, "name", "")
+            raise forms.ValidationError(f"{name}：{exc}" if name else str(exc)) from None
+
     def clean(self, data, initial=None):
         uploaded = super().clean(data, initial)
         if uploaded:
-            uploaded.seek(0)
-            content = uploaded.read(MAX_UPLOAD_BYTES + 1)
-            uploaded.seek(0)
-            try:
-                check_upload(content, max(uploaded.size or 0, len(content)))
-            except RuleError as exc:
-                raise forms.ValidationError(str(exc)) from None
+            self.check(uploaded)
         return uploaded
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CheckedFilesField(CheckedFileField):
+    """Several files in one input (no JavaScript needed), each checked as CheckedFileField."""
+
+    def __init__(self, *args, max_files: int = 10, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+        self.max_files = max_files
+
+    def clean(self, data, initial=None):
+        items = data if isinstance(data, (list, tuple)) else [data] if data else []
+        items = [item for item in items if item]
+        if not items:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(items) > self.max_files:
+            raise forms.ValidationError(f"一次最多上传 {self.max_files} 个文件。")
+        cleaned = [forms.FileField.clean(self, item, initial) for item in items]
+        for uploaded in cleaned:
+            self.check(uploaded)
+        return cleaned
 
 
 class DateInput(forms.DateInput):
@@ -356,6 +400,15 @@ class ReplyForm(ActionForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("部分公开、不予公开、无法提供、不予处理时必填。"),
     )
+    released = CheckedFilesField(
+        label=_("公开的政府信息（选填）"),
+        required=False,
+        kinds=RELEASED_KINDS,
+        help_text=_(
+            "予以公开或部分公开时，附上提供给申请人的文件（PDF、Word、Excel、OFD、图片，"
+            "每个不超过 10 MB，可多选）；申请人可在查询页面下载，选择电子邮件的随邮件发送。"
+        ),
+    )
 
 
 class CloseForm(ActionForm):
@@ -387,6 +440,23 @@ class TrackForm(forms.Form):
         label=_("申请时填写的联系电话"),
         max_length=30,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class CorrectionSubmitForm(forms.Form):
+    """The applicant's online correction (《条例》第三十条), from the tracking page."""
+
+    text = forms.CharField(
+        label=_("补正说明"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("按补正通知写明需要补充或更正的内容。"),
+    )
+    files = CheckedFilesField(
+        label=_("补正材料（选填）"),
+        required=False,
+        max_files=MAX_CORRECTION_FILES,
+        help_text=_("PDF、JPG、PNG 格式，每个不超过 10 MB，最多 5 个，可多选。"),
     )
 
 

@@ -9,7 +9,9 @@ names the organ and tells the applicant of the right to reconsideration and liti
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -183,14 +185,7 @@ def letter_paragraphs(request: FoiRequest) -> dict:
         ),
         "organ": request.organisation.name,
         "date": document_date(request.replied_on),
-        "contact": "；".join(
-            p
-            for p in (
-                request.organisation.address and f"地址：{request.organisation.address}",
-                request.organisation.phone and f"联系电话：{request.organisation.phone}",
-            )
-            if p
-        ),
+        "contact": _contact(request),
     }
 
 
@@ -266,11 +261,76 @@ def _page_number_footer(section) -> None:
     section.footer_distance = Mm(MARGIN_BOTTOM_MM - 7 - 6)
 
 
+def correction_what(note: str) -> str:
+    """The items to correct, as the 补正 event wrote them (foi.workflow.ask_correction)."""
+    text = note.split("需要补正的事项：", 1)[-1]
+    return text.split("。请于", 1)[0].strip().rstrip("。")
+
+
+def correction_paragraphs(request: FoiRequest, tracking_url: str) -> dict:
+    """The 补正告知书 (《条例》第三十条: one written notice saying what to correct and by when),
+    with how to correct online, in the same parts as the reply letter."""
+    notice = request.events.filter(kind="correction_asked").order_by("-id").first()
+    if notice is None:
+        raise ValueError("no correction asked")
+    addressee, you = _addressed(request)
+    year, number = request.serial.split("-")
+    short = request.organisation.short_name or request.organisation.name
+    due = document_date(request.correction_due) if request.correction_due else "规定期限"
+    return {
+        "title": "政府信息公开申请补正告知书",
+        "number": f"{short}依申请补〔{year}〕{int(number)}号",
+        "salutation": f"{addressee}：",
+        "intro": (
+            f"本机关于{document_date(request.received_on)}收到{you}提出的政府信息公开申请"
+            f"（申请编号 {request.serial}）。经审查，申请内容需要补正，请{you}补正以下事项："
+            f"{correction_what(notice.note)}。"
+        ),
+        "decision": (
+            f"请于{due}前提交补正。{you}可以打开 {tracking_url} ，输入查询码"
+            f" {request.tracking_code_display} 和申请时填写的联系电话，在查询页面在线提交"
+            "补正说明和材料（PDF、JPG、PNG 文件）；也可以书面或当面向本机关提交。"
+        ),
+        "basis": (
+            "答复期限自本机关收到补正后的申请之日起计算；无正当理由逾期不补正的，视为放弃申请，"
+            "本机关不再处理该政府信息公开申请（《中华人民共和国政府信息公开条例》第三十条）。"
+        ),
+        "appeal": "特此告知。",
+        "organ": request.organisation.name,
+        "date": document_date(notice.date),
+        "contact": _contact(request),
+    }
+
+
+def _contact(request: FoiRequest) -> str:
+    return "；".join(
+        p
+        for p in (
+            request.organisation.address and f"地址：{request.organisation.address}",
+            request.organisation.phone and f"联系电话：{request.organisation.phone}",
+        )
+        if p
+    )
+
+
+def download(data: bytes, name: str) -> HttpResponse:
+    """A letter as a download with its Chinese file name (RFC 6266 filename*)."""
+    content_type = DOCX_TYPE if name.endswith(".docx") else "application/pdf"
+    return HttpResponse(
+        data,
+        content_type=content_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
 def reply_letter_docx(request: FoiRequest) -> bytes:
-    """The letter as Word opens it: A4 with the GB/T 9704 margins in the section, styles named
+    return letter_docx(letter_paragraphs(request))
+
+
+def letter_docx(parts: dict) -> bytes:
+    """A letter as Word opens it: A4 with the GB/T 9704 margins in the section, styles named
     for their roles with East Asian fonts, fixed line pitch for 22 lines, and the closing
     paragraph, signature and date kept on one page (no page holding only the signature)."""
-    parts = letter_paragraphs(request)
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
@@ -323,8 +383,11 @@ def reply_letter_docx(request: FoiRequest) -> bytes:
 
 
 def reply_letter_pdf(request: FoiRequest) -> bytes:
+    return letter_pdf(letter_paragraphs(request))
+
+
+def letter_pdf(parts: dict) -> bytes:
     """The same letter as an A4 PDF (WeasyPrint), from the same parts as the .docx."""
-    parts = letter_paragraphs(request)
     organ_indent, date_indent = signature_indents(parts)
     context = {
         "parts": parts,

@@ -348,6 +348,22 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("归档")
     APPEAL = "appeal", _("行政复议/行政诉讼")
     NOTE = "note", _("备注")
+    EMAILED = "emailed", _("电子邮件发送")
+    DOWNLOADED = "downloaded", _("申请人下载")
+
+
+#: Events that only log what was sent or fetched: they are not steps of the case, so they do
+#: not move the clock, bind the next step's date or show in the applicant's timeline.
+LOG_KINDS = [EventKind.NOTE, EventKind.APPEAL, EventKind.EMAILED, EventKind.DOWNLOADED]
+#: The delivery log on the staff case page (what went to the applicant, how and when).
+DELIVERY_KINDS = [
+    EventKind.CORRECTION_ASKED,
+    EventKind.CORRECTION_RECEIVED,
+    EventKind.REPLIED,
+    EventKind.DELIVERED,
+    EventKind.EMAILED,
+    EventKind.DOWNLOADED,
+]
 
 
 class FoiEvent(AppendOnlyModel):
@@ -460,6 +476,7 @@ class AttachmentKind(models.TextChoices):
     SCAN = "scan", _("申请原件扫描件")
     CORRECTION = "correction", _("补正材料")
     REPLY_LETTER = "reply_letter", _("答复告知书")
+    RELEASED = "released", _("公开的政府信息")
     OTHER = "other", _("其他材料")
 
 

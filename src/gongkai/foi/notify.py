@@ -16,8 +16,9 @@ import logging
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -56,7 +57,21 @@ def later(request, kind: str) -> None:
     transaction.on_commit(lambda: applicant(pk, kind))
 
 
-def _message(request, kind: str) -> str:
+def tracking_url(request) -> str:
+    from gongkai.records.notify import _absolute
+
+    return _absolute(request.site, reverse("foi:track"))
+
+
+def how_to_correct(request) -> str:
+    """How to correct online (《条例》第三十条 asks for the correction; the platform takes it)."""
+    return (
+        f"您可以打开 {tracking_url(request)} ，输入查询码和申请时填写的联系电话，"
+        "在查询页面在线提交补正说明和材料（PDF、JPG、PNG 文件）；也可以书面或当面提交。"
+    )
+
+
+def _message(request, kind: str, note: str = "") -> str:
     from .models import Outcome
 
     org = request.organisation.name
@@ -72,6 +87,7 @@ def _message(request, kind: str) -> str:
         last = request.events.filter(kind="correction_asked").last()
         lines.append(f"{org}需要您补正申请（编号 {request.serial}）。{last.note if last else ''}")
         lines.append("答复期限自收到补正后的申请之日起重新计算（《政府信息公开条例》第三十条）。")
+        lines.append(how_to_correct(request))
     elif kind == "correction_received":
         lines.append(f"{org}已收到您的补正材料（编号 {request.serial}），答复期限重新计算。")
     elif kind == "consultation_started":
@@ -97,21 +113,93 @@ def _message(request, kind: str) -> str:
             f"{org}已于 {request.replied_on} 办结您的申请（编号 {request.serial}）：{label}。"
         )
         lines.append("正式答复以告知书为准。")
+        if note:
+            lines.append(note)
+        lines.append(
+            f"告知书和公开的文件可以在 {tracking_url(request)} 输入查询码和联系电话后下载。"
+        )
     if request.due_date and kind not in ("replied", "abandoned"):
         lines.append(f"当前答复期限：{request.due_date}。")
     lines += ["", f"{request.site.name}"]
     return "\n".join(lines)
 
 
+def reply_documents(request) -> tuple[list[tuple[str, bytes, str]], str]:
+    """What the reply e-mail carries for an applicant who chose e-mail delivery: the letter
+    (PDF and .docx) and the released files, unless together they pass
+    rules.MAX_EMAIL_ATTACHMENT_BYTES; then the letter only, and a line saying where the rest
+    is. Returns (attachments, the line for the message)."""
+    from gongkai.core.pdf import PdfUnavailable
+
+    from . import letters, rules, workflow
+
+    files = []
+    for fmt, content_type in (("pdf", "application/pdf"), ("docx", letters.DOCX_TYPE)):
+        try:
+            data = workflow.reply_letter(request, fmt)
+        except PdfUnavailable:
+            continue
+        files.append((workflow.letter_name(request, fmt), data, content_type))
+    released = list(workflow.released_files(request))
+    total = sum(len(data) for _, data, _ in files) + sum(a.size for a in released)
+    if total > rules.MAX_EMAIL_ATTACHMENT_BYTES:
+        return files, (
+            f"公开的文件共 {len(released)} 个，合计超过 "
+            f"{rules.MAX_EMAIL_ATTACHMENT_BYTES // (1024 * 1024)} MB，未随邮件发送，请到查询页面下载。"
+        )
+    for item in released:
+        with item.file.open("rb") as handle:
+            files.append((item.original_name, handle.read(), item.content_type))
+    line = "告知书随本邮件附上" + (
+        f"，公开的文件 {len(released)} 个一并附上。" if released else "。"
+    )
+    return files, line
+
+
+def correction_documents(request) -> list[tuple[str, bytes, str]]:
+    """The 补正告知书 (PDF and .docx) for an applicant who chose e-mail delivery."""
+    from gongkai.core.pdf import PdfUnavailable
+
+    from . import letters, workflow
+
+    files = []
+    for fmt, content_type in (("pdf", "application/pdf"), ("docx", letters.DOCX_TYPE)):
+        try:
+            data = workflow.correction_letter(request, fmt)
+        except PdfUnavailable:
+            continue
+        files.append((workflow.letter_name(request, fmt, "补正告知书"), data, content_type))
+    return files
+
+
 def applicant(request_pk: int, kind: str) -> None:
-    """Send one notification to the applicant by email and the SMS hook."""
-    from .models import FoiRequest
+    """Send one notification to the applicant by email and the SMS hook; with e-mail delivery
+    the reply carries its documents. Each e-mail sent is logged on the case (the documents it
+    carried, never the address)."""
+    from . import workflow
+    from .models import Delivery, EventKind, FoiRequest
 
     try:
         request = FoiRequest.objects.select_related("organisation", "site").get(pk=request_pk)
-        text = _message(request, kind)
+        files, note = [], ""
+        if request.delivery == Delivery.EMAIL and request.email:
+            if kind == "replied":
+                files, note = reply_documents(request)
+            elif kind == "correction_asked":
+                files = correction_documents(request)
+        text = _message(request, kind, note)
         if request.email:
-            send_mail(f"【{request.site.name}】{SUBJECTS[kind]}", text, None, [request.email])
+            subject = f"【{request.site.name}】{SUBJECTS[kind]}"
+            message = EmailMessage(subject, text, None, [request.email])
+            for name, data, content_type in files:
+                message.attach(name, data, content_type.split(";")[0])
+            message.send()
+            carried = "、".join(name for name, _, _ in files)
+            workflow.log_delivery(
+                request,
+                EventKind.EMAILED,
+                f"电子邮件发送“{SUBJECTS[kind]}”" + (f"，附件：{carried}" if carried else ""),
+            )
         if request.phone:
             send_sms(
                 request.phone, f"【{request.site.name}】{SUBJECTS[kind]}，编号 {request.serial}。"

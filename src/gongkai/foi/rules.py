@@ -297,22 +297,34 @@ def mask_name(name: str) -> str:
 # --------------------------------------------------------------------------- uploads
 
 ACCEPTED_KINDS = {"pdf": ".pdf", "jpeg": ".jpg", "png": ".png"}
+#: The information released to the applicant (《条例》第四十条: in the form asked for where
+#: possible), so also the office formats a record's attachment may have.
+RELEASED_KINDS = {**ACCEPTED_KINDS, "docx": ".docx", "xlsx": ".xlsx", "ofd": ".ofd"}
+#: At most this many files in one online correction.
+MAX_CORRECTION_FILES = 5
+#: Above this total the reply e-mail carries the letter only and points to the tracking page.
+MAX_EMAIL_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-def check_upload(data: bytes, size: int | None = None) -> tuple[str, str]:
+def check_upload(data: bytes, size: int | None = None, kinds=None) -> tuple[str, str]:
     """(content type, extension) of an uploaded file judged by its whole content, not its
     name, as deeply as a record's attachment (core.uploads.verify_content: a `%PDF-` header
-    followed by HTML is refused); only PDF, JPEG and PNG up to 10 MB are accepted."""
+    followed by HTML is refused); PDF, JPEG and PNG (or `kinds`) up to 10 MB are accepted."""
+    kinds = kinds or ACCEPTED_KINDS
     size = len(data) if size is None else size
     if size > MAX_UPLOAD_BYTES:
         raise RuleError(f"文件过大（{size / 1024 / 1024:.1f} MB），单个文件不能超过 10 MB。")
     if size == 0:
         raise RuleError("文件是空的。")
-    kind = detect_file_kind(data)
-    if kind not in ACCEPTED_KINDS:
-        raise RuleError("只接受 PDF、JPG、PNG 格式的文件（按文件内容判断）。")
+    try:
+        kind = detect_file_kind(data)
+    except SuspiciousFile as exc:
+        raise RuleError(str(exc)) from None
+    if kind not in kinds:
+        names = "、".join(dict.fromkeys(ext.lstrip(".").upper() for ext in kinds.values()))
+        raise RuleError(f"只接受 {names} 格式的文件（按文件内容判断）。")
     try:
         verify_content(kind, data)
     except SuspiciousFile as exc:
         raise RuleError(str(exc)) from None
-    return CONTENT_TYPES[kind], ACCEPTED_KINDS[kind]
+    return CONTENT_TYPES[kind], kinds[kind]

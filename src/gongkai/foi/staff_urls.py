@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/appeals/result/", views.appeal_result, name="appeal_result"),
     path("<int:pk>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path("<int:pk>/letter.<str:fmt>", views.letter, name="letter"),
+    path("<int:pk>/correction-letter.<str:fmt>", views.correction_letter, name="correction_letter"),
 ]

@@ -23,6 +23,7 @@ from gongkai.core.views import staff_required
 
 from . import forms, letters, privacy, rules, statistics, workflow
 from .models import (
+    DELIVERY_KINDS,
     HANDLING,
     OPEN,
     Appeal,
@@ -233,9 +234,15 @@ ACTIONS = [
         forms.ReplyForm,
         lambda c: c.state in HANDLING,
         lambda c, d, u: workflow.reply(
-            c, on=d["on"], outcome=d["outcome"], reason=d.get("reason", ""), actor=u
+            c,
+            on=d["on"],
+            outcome=d["outcome"],
+            reason=d.get("reason", ""),
+            files=d.get("released") or [],
+            actor=u,
         ),
-        "答复后生成告知书（Word 和 PDF）。",
+        "答复后生成告知书（Word 和 PDF），申请人可在查询页面下载告知书和公开的文件；"
+        "选择电子邮件方式的，随邮件发送。",
     ),
     Action(
         "delivered",
@@ -277,6 +284,7 @@ def _case_context(request, case, bound: dict | None = None):
         "events": events,
         "actions": actions,
         "attachments": case.attachments.all(),
+        "delivery_log": [e for e in events if e.kind in DELIVERY_KINDS],
         "fee": FeeNotice.objects.filter(request=case).first(),
         "appeals": case.appeals.all(),
         "appeal_form": (bound or {}).get("appeal") or forms.AppealForm(prefix="appeal"),
@@ -284,6 +292,7 @@ def _case_context(request, case, bound: dict | None = None):
         if consult and case.state == State.CONSULTING
         else None,
         "pdf_available": pdf_available(),
+        "correction_notice": any(e.kind == "correction_asked" for e in events),
         "today": timezone.localdate(),
         "personal_data_views": privacy.personal_data_views(case),
     }
@@ -399,38 +408,29 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if not case.outcome or not case.replied_on:
         raise Http404
     privacy.log_personal_data_view(case, request.user, where="下载答复告知书")
-    # A letter whose file was erased with the applicant's data is made again from the case.
-    stored = case.attachments.filter(kind=AttachmentKind.REPLY_LETTER).exclude(file="")
-    docx = stored.filter(content_type=letters.DOCX_TYPE).last()
-    data = docx.file.open("rb").read() if docx else letters.reply_letter_docx(case)
-    name = f"答复告知书-{case.serial}"
-    if fmt == "docx":
-        return HttpResponse(
-            data,
-            content_type=letters.DOCX_TYPE,
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}.docx"},
-        )
-    pdf = stored.filter(content_type="application/pdf").last()
-    if pdf is not None:
-        pdf_data = pdf.file.open("rb").read()
-    else:
-        try:
-            pdf_data = letters.reply_letter_pdf(case)
-        except PdfUnavailable as exc:
-            messages.error(request, f"{exc} 请先下载 Word 版告知书。")
-            return redirect("foi_staff:case", pk=case.pk)
-        workflow.keep_letter_pdf(case, pdf_data, f"{name}.pdf", actor=request.user)
-    return HttpResponse(
-        pdf_data,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}.pdf"},
-    )
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    try:
+        data = workflow.reply_letter(case, fmt, actor=request.user)
+    except PdfUnavailable as exc:
+        messages.error(request, f"{exc} 请先下载 Word 版告知书。")
+        return redirect("foi_staff:case", pk=case.pk)
+    return letters.download(data, workflow.letter_name(case, fmt))
 
 
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
+@staff_required
+def correction_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The 补正告知书 to print, post or hand over (《条例》第三十条: a written notice)."""
+    case = get_case(request, pk)
+    if fmt not in ("docx", "pdf") or not workflow.has_correction_notice(case):
+        raise Http404
+    privacy.log_personal_data_view(case, request.user, where="下载补正告知书")
+    try:
+        data = workflow.correction_letter(case, fmt)
+    except PdfUnavailable as exc:
+        messages.error(request, f"{exc} 请先下载 Word 版告知书。")
+        return redirect("foi_staff:case", pk=case.pk)
+    return letters.download(data, workflow.letter_name(case, fmt, "补正告知书"))
 
 
 @staff_required

@@ -29,6 +29,7 @@ from gongkai.core.workcalendar import add_working_days, count_working_days
 from . import notify, rules
 from .models import (
     CONCLUDED,
+    LOG_KINDS,
     Appeal,
     AppealResult,
     ApplicantKind,
@@ -200,12 +201,14 @@ def register(
     return request
 
 
-def store_attachment(request: FoiRequest, kind: str, uploaded, actor=None) -> Attachment:
+def store_attachment(
+    request: FoiRequest, kind: str, uploaded, actor=None, kinds=None
+) -> Attachment:
     """Keep a file privately after checking its type by content and its size."""
     uploaded.seek(0)
     data = uploaded.read(rules.MAX_UPLOAD_BYTES + 1)
     try:
-        content_type, ext = rules.check_upload(data, max(uploaded.size, len(data)))
+        content_type, ext = rules.check_upload(data, max(uploaded.size, len(data)), kinds=kinds)
     except rules.RuleError as exc:
         raise WorkflowError(f"{getattr(uploaded, 'name', '文件')}：{exc}") from None
     return _save_file(
@@ -234,6 +237,67 @@ def keep_letter_pdf(request: FoiRequest, data: bytes, name: str, *, actor) -> At
     return _save_file(
         request, AttachmentKind.REPLY_LETTER, data, name, "application/pdf", ".pdf", actor
     )
+
+
+def letter_name(request: FoiRequest, fmt: str, title: str = "答复告知书") -> str:
+    return f"{title}-{request.serial}.{fmt}"
+
+
+def reply_letter(request: FoiRequest, fmt: str, actor=permissions.SYSTEM) -> bytes:
+    """The reply letter as sent (.docx made at the reply, PDF converted once and kept), so
+    staff, the applicant's download and the e-mail all hand out the same file. A letter whose
+    file was erased with the applicant's data is made again from the case. Raises
+    PdfUnavailable when the PDF cannot be made on this server."""
+    from . import letters
+
+    stored = request.attachments.filter(kind=AttachmentKind.REPLY_LETTER).exclude(file="")
+    content_type = letters.DOCX_TYPE if fmt == "docx" else "application/pdf"
+    kept = stored.filter(content_type=content_type).last()
+    if kept is not None:
+        with kept.file.open("rb") as handle:
+            return handle.read()
+    if fmt == "docx":
+        return letters.reply_letter_docx(request)
+    data = letters.reply_letter_pdf(request)
+    keep_letter_pdf(request, data, letter_name(request, "pdf"), actor=actor)
+    return data
+
+
+def correction_letter(request: FoiRequest, fmt: str) -> bytes:
+    """The 补正告知书, made from the case each time (it is short): what to correct, by when,
+    and how to do it online. Raises PdfUnavailable when the PDF cannot be made here."""
+    from . import letters
+
+    parts = letters.correction_paragraphs(request, notify.tracking_url(request))
+    return letters.letter_docx(parts) if fmt == "docx" else letters.letter_pdf(parts)
+
+
+def has_correction_notice(request: FoiRequest) -> bool:
+    return _has_event(request, EventKind.CORRECTION_ASKED)
+
+
+def released_files(request: FoiRequest):
+    """The information released with the reply (what the applicant may download)."""
+    return request.attachments.filter(kind=AttachmentKind.RELEASED).exclude(file="")
+
+
+def log_delivery(request: FoiRequest, kind: str, note: str, actor=None) -> FoiEvent:
+    """One line of the delivery log (e-mail sent, file downloaded): not a step of the case, so
+    neither the version nor the clock moves. The note names documents, never the applicant's
+    address or phone."""
+    if kind not in LOG_KINDS:
+        raise ValueError(f"not a log event: {kind}")
+    return _append(request, kind, today(), actor or permissions.SYSTEM, note=note, visible=False)
+
+
+def first_download(request: FoiRequest, what: str) -> FoiEvent | None:
+    """Log the applicant's first download of `what` (later ones add nothing to the log)."""
+    note = f"申请人从查询页面下载{what}"
+    with transaction.atomic():
+        FoiRequest.objects.select_for_update().filter(pk=request.pk).first()
+        if request.events.filter(kind=EventKind.DOWNLOADED, note=note).exists():
+            return None
+        return log_delivery(request, EventKind.DOWNLOADED, note, actor=permissions.PUBLIC)
 
 
 # --------------------------------------------------------------------------- the log
@@ -282,7 +346,7 @@ def _check_date(request: FoiRequest, on: date) -> None:
         raise WorkflowError("日期不能晚于今天。")
     if on < request.received_on:
         raise WorkflowError(f"日期不能早于收到申请的日期（{request.received_on}）。")
-    last = request.events.exclude(kind__in=[EventKind.NOTE, EventKind.APPEAL]).order_by("-date")
+    last = request.events.exclude(kind__in=LOG_KINDS).order_by("-date")
     last_date = last.values_list("date", flat=True).first()
     if last_date and on < last_date:
         raise WorkflowError(f"日期不能早于上一个办理环节的日期（{last_date}）。")
@@ -362,7 +426,8 @@ def ask_correction(
         EventKind.CORRECTION_ASKED,
         on,
         actor,
-        note=f"需要补正的事项：{what.strip()}。请于 {correct_by} 前提交补正材料。",
+        note=f"需要补正的事项：{what.strip()}。请于 {correct_by} 前提交补正材料"
+        "（可凭查询码和申请时填写的联系电话，在“查询办理进度”页面在线提交）。",
     )
     request.save()
     _audit(request, before, actor, "告知补正")
@@ -376,20 +441,70 @@ def receive_correction(request: FoiRequest, *, on: date, note: str = "", actor, 
     permissions.require(actor, "办理该申请", request, HANDLE_ROLES)
     request = _locked(request)
     _check_date(request, on)
+    late = request.correction_due and on > request.correction_due
+    text = note.strip() or "收到补正后的申请，重新计算答复期限"
+    if late:
+        text += f"（晚于补正期限 {request.correction_due}，经审查有正当理由）"
+    return _correction_arrived(request, on, text, actor, files)
+
+
+def _correction_arrived(request, on, text, actor, files) -> FoiRequest:
     before = snapshot(request, AUDIT_FIELDS)
     _step(request, "receive_correction")
     for kind, uploaded in files:
         if uploaded:
             store_attachment(request, kind, uploaded, actor=actor)
-    late = request.correction_due and on > request.correction_due
-    text = note.strip() or "收到补正后的申请，重新计算答复期限"
-    if late:
-        text += f"（晚于补正期限 {request.correction_due}，经审查有正当理由）"
     _append(request, EventKind.CORRECTION_RECEIVED, on, actor, note=text)
     request.save()
     _audit(request, before, actor, "收到补正")
     notify.later(request, "correction_received")
     return request
+
+
+@transaction.atomic
+def submit_correction(request: FoiRequest, *, text: str, files=(), actor) -> FoiRequest:
+    """The applicant corrects online from the tracking page (the view has checked the code and
+    phone): received the day it is submitted, so the reply period counts again from today
+    (《条例》第三十条), as when staff register a correction by letter. Once per notice, and only
+    while the notice is pending and within its deadline; a late correction goes to the organ,
+    which judges whether there was good reason."""
+    permissions.require(actor, "提交补正", request, HANDLE_ROLES, public=True)
+    request = _locked(request)
+    if request.state != State.CORRECTION_ASKED:
+        if _has_event(request, EventKind.CORRECTION_RECEIVED):
+            raise WorkflowError("补正材料已经提交，不能重复提交。")
+        raise WorkflowError("该申请当前没有需要补正的事项。")
+    on = today()
+    if request.correction_due and on > request.correction_due:
+        phone = request.organisation.phone
+        raise WorkflowError(
+            f"补正期限（{request.correction_due}）已过，不能在线提交。如有正当理由，"
+            f"请与{request.organisation.name}联系" + (f"（电话 {phone}）。" if phone else "。")
+        )
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("请填写补正说明。")
+    files = [f for f in files if f]
+    if len(files) > rules.MAX_CORRECTION_FILES:
+        raise WorkflowError(f"一次最多上传 {rules.MAX_CORRECTION_FILES} 个文件。")
+    # The applicant's words are personal data: kept as a private file of the case (erased
+    # with the case's other files, foi.privacy), not in the append-only log.
+    _save_file(
+        request,
+        AttachmentKind.CORRECTION,
+        text.encode("utf-8"),
+        "补正说明.txt",
+        "text/plain; charset=utf-8",
+        ".txt",
+        actor,
+    )
+    note = "申请人通过查询页面在线提交补正（补正说明" + (
+        f"及 {len(files)} 个文件）" if files else "）"
+    )
+    note += "，答复期限自收到补正之日起重新计算"
+    return _correction_arrived(
+        request, on, note, actor, [(AttachmentKind.CORRECTION, f) for f in files]
+    )
 
 
 @transaction.atomic
@@ -603,9 +718,12 @@ NOT_BY_REPLY = {Outcome.OTHER_NO_CORRECTION, Outcome.OTHER_UNPAID}
 
 
 @transaction.atomic
-def reply(request: FoiRequest, *, on: date, outcome: str, reason: str = "", actor) -> FoiRequest:
+def reply(
+    request: FoiRequest, *, on: date, outcome: str, reason: str = "", files=(), actor
+) -> FoiRequest:
     """Reply with an outcome of 《条例》第三十六条 (partial disclosure, 第三十七条); the reply
-    letter (告知书) is generated and kept with the case."""
+    letter (告知书) is generated and kept with the case, with the released information
+    (`files`, 《条例》第四十条) the applicant downloads or receives by e-mail."""
     permissions.require(actor, "答复该申请", request, HANDLE_ROLES)
     from . import letters
 
@@ -620,8 +738,15 @@ def reply(request: FoiRequest, *, on: date, outcome: str, reason: str = "", acto
         raise WorkflowError(
             "部分公开、不予公开、无法提供和不予处理，应当说明理由（《条例》第三十六条）。"
         )
+    files = [f for f in files if f]
+    if files and rules.outcome_group(outcome) not in ("1", "2"):
+        raise WorkflowError("只有予以公开或部分公开时才附公开的政府信息。")
     before = snapshot(request, AUDIT_FIELDS)
     _step(request, "reply")
+    for uploaded in files:
+        store_attachment(
+            request, AttachmentKind.RELEASED, uploaded, actor=actor, kinds=rules.RELEASED_KINDS
+        )
     request.outcome = outcome
     request.outcome_reason = reason
     request.replied_on = on
@@ -639,7 +764,7 @@ def reply(request: FoiRequest, *, on: date, outcome: str, reason: str = "", acto
         request,
         AttachmentKind.REPLY_LETTER,
         data,
-        f"答复告知书-{request.serial}.docx",
+        letter_name(request, "docx"),
         letters.DOCX_TYPE,
         ".docx",
         actor,
