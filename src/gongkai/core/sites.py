@@ -64,3 +64,14 @@ class CurrentSiteMiddleware:
         if getattr(request, "site", None) is None:  # the page cache may have resolved it
             request.site = site_for_host(request.get_host())
         return self.get_response(request)
+
+
+def absolute_url(site: Site | None, path: str) -> str:
+    """A link for a mail or a letter, which has no request to take the host from: the site's
+    first public host name (one with a dot, not a bare IP)."""
+    hosts = site.hostname_list() if site else []
+    host = next((h for h in hosts if "." in h and h not in {"127.0.0.1"}), None) or (
+        hosts[0] if hosts else "localhost"
+    )
+    scheme = "https" if settings.SECURE_COOKIES else "http"
+    return f"{scheme}://{host}{path}"

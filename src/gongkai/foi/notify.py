@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from gongkai.core.sites import absolute_url
+
 logger = logging.getLogger(__name__)
 
 _suppressed: contextvars.ContextVar[bool] = contextvars.ContextVar("foi_notify_off", default=False)
@@ -58,9 +60,7 @@ def later(request, kind: str) -> None:
 
 
 def tracking_url(request) -> str:
-    from gongkai.records.notify import _absolute
-
-    return _absolute(request.site, reverse("foi:track"))
+    return absolute_url(request.site, reverse("foi:track"))
 
 
 def how_to_correct(request) -> str:

@@ -45,9 +45,9 @@ def format_for(channel_name: str) -> str:
 
 
 def public_url(record: Record) -> str:
-    from .notify import _absolute
+    from gongkai.core.sites import absolute_url
 
-    return _absolute(record.site, record.get_absolute_url())
+    return absolute_url(record.site, record.get_absolute_url())
 
 
 def wechat_html(record: Record) -> str:

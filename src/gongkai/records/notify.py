@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEventType, Membership, Role
+from gongkai.core.sites import absolute_url
 from gongkai.core.workcalendar import document_date
 
 from .models import Record, Subscription
@@ -22,15 +22,6 @@ from .models import Record, Subscription
 logger = logging.getLogger(__name__)
 SALT = "gongkai.records.subscription"
 CONFIRM_MAX_AGE = 7 * 86400
-
-
-def _absolute(site, path: str) -> str:
-    hosts = site.hostname_list() if site else []
-    host = next((h for h in hosts if "." in h and h not in {"127.0.0.1"}), None) or (
-        hosts[0] if hosts else "localhost"
-    )
-    scheme = "https" if settings.SECURE_COOKIES else "http"
-    return f"{scheme}://{host}{path}"
 
 
 def make_token(subscription: Subscription, action: str) -> str:
@@ -59,7 +50,9 @@ def subscribe(site, email: str, item) -> Subscription:
         sub.confirmed_at = None
         sub.save(update_fields=["unsubscribed_at", "confirmed_at"])
     if sub.confirmed_at is None:
-        link = _absolute(site, reverse("records:subscription_confirm", args=[make_token(sub, "c")]))
+        link = absolute_url(
+            site, reverse("records:subscription_confirm", args=[make_token(sub, "c")])
+        )
         body = (
             f"您好：\n\n有人用本邮箱订阅了{site.name}“{item.name}”栏目的新信息。"
             f"如确是您本人，请在 7 天内打开下面的链接确认：\n{link}\n\n"
@@ -114,13 +107,13 @@ def enqueue_subscriber_emails(record_pk: int) -> None:
 
 def email_subscribers(record_pk: int) -> int:
     record = Record.objects.select_related("site", "catalogue_item").get(pk=record_pk)
-    url = _absolute(record.site, record.get_absolute_url())
+    url = absolute_url(record.site, record.get_absolute_url())
     sent = 0
     subs = Subscription.objects.filter(
         catalogue_item=record.catalogue_item, confirmed_at__isnull=False, unsubscribed_at=None
     )
     for sub in subs:
-        unsubscribe_url = _absolute(
+        unsubscribe_url = absolute_url(
             record.site, reverse("records:unsubscribe", args=[make_token(sub, "u")])
         )
         body = (
