@@ -206,7 +206,9 @@ def _wrap_inline_runs(parent) -> None:
             run.append(item)
             continue
         if run:
-            groups.append(run if any(not _blank(i) if isinstance(i, str) else True for i in run) else "")
+            groups.append(
+                run if any(not _blank(i) if isinstance(i, str) else True for i in run) else ""
+            )
             run = []
         groups.append(item)
     if run and any(not _blank(i) if isinstance(i, str) else True for i in run):
