@@ -189,3 +189,40 @@ def test_editor_page_is_accessible(setup, browser, live_server, viewport, elder)
     assert_accessible(page, f"editor {viewport or 'desktop'} elder={elder}")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], "the editor page does not scroll sideways"
+
+
+def test_toolbar_inserts_a_table_and_refuses_unsafe_links_and_images_without_alt(
+    setup, browser, live_server
+):
+    from gongkai.records.models import Record
+
+    leaf = setup
+    editor = login(browser, live_server, "new_editor")
+    editor.goto("/staff/records/new/")
+    editor.get_by_label("公开事项（目录末级）").select_option(str(leaf.pk))
+    editor.get_by_role("textbox", name="标题", exact=True).fill("城区供热管网示意")
+    editor.get_by_label("形成/变更日期").fill("2026-11-02")
+    editor.get_by_role("textbox", name="正文").click()
+    editor.keyboard.type("说明文字")
+    asked = answer_dialogs(
+        editor,
+        ["javascript:alert(1)",  # link: refused with an alert
+         "2", "3",  # table: rows, columns
+         "/media/map.png", "",  # image without alt text: refused
+         "/media/map.png", "城区供热管网示意图"],
+    )  # fmt: skip
+    editor.get_by_role("button", name="链接", exact=True).click()
+    assert "只能链接 http、https、mailto 或站内地址。" in asked
+    editor.get_by_role("button", name="表格").click()
+    assert editor.locator(".rte-area table th[scope=col]").count() == 3
+    editor.get_by_role("button", name="图片").click()
+    assert "未插入图片：替代文本为必填项。" in asked
+    assert editor.locator(".rte-area img").count() == 0
+    editor.get_by_role("button", name="图片").click()
+    assert editor.locator(".rte-area img").get_attribute("alt") == "城区供热管网示意图"
+    editor.get_by_role("button", name="保存草稿").click()
+    editor.wait_for_url("**/staff/records/*/")
+    body = Record.objects.get(title="城区供热管网示意").body
+    assert body.count('<th scope="col">') == 3 and body.count("<tr>") == 2
+    assert '<img src="/media/map.png" alt="城区供热管网示意图">' in body
+    assert "javascript" not in body and "<p>说明文字</p>" in body

@@ -14,7 +14,8 @@ from gongkai.records.forms import RecordForm
 from gongkai.records.models import Kind, Record, State
 from gongkai.records.workflow import WorkflowError
 
-from .conftest import data, draft, published
+from .conftest import PASS_CHECKS, data, draft, published
+from .files import pdf_bytes as pdf
 from .test_staff import form_data
 
 WORD = (Path(__file__).parent / "fixtures" / "word_clipboard.html").read_text(encoding="utf-8")
@@ -222,3 +223,38 @@ def test_pasted_structure_survives_the_review_flow(editor, reviewer, housing, le
     page = client.get(f"/records/{record.index_number}/").content.decode()
     body = page.split('<div class="record-body">', 1)[1].split("</div>", 1)[0]
     assert "<ol><li>11月15日前完成试运行</li>" in body and "mso" not in body
+
+
+def test_revision_editor_offers_the_records_images_at_their_public_address(
+    staff, editor, reviewer, housing, leaf, settings, tmp_path
+):
+    import json
+
+    from .files import png_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    record, _ = workflow.create_draft(
+        editor, organisation=housing, catalogue_item=leaf, data=data(),
+        files=[("管网图.png", png_bytes(), "城区供水管网示意图"), ("说明.pdf", pdf(), "")],
+    )  # fmt: skip
+    workflow.submit(editor, record)
+    workflow.review_confidentiality(reviewer, record, PASS_CHECKS)
+    workflow.approve(reviewer, record)
+    workflow.publish(reviewer, record)
+    page = staff(editor).get(f"/staff/records/{record.pk}/revise/").content.decode()
+    images = json.loads(page.split('<script id="editor-images" type="application/json">')[1]
+                        .split("</script>")[0])  # fmt: skip
+    image = record.attachments.get(name="管网图.png")
+    assert images == [
+        {
+            "name": "管网图.png",
+            "alt": "城区供水管网示意图",
+            "url": f"/records/{record.index_number}/attachments/{image.pk}/",
+        }
+    ]
+    # a draft's files have no public address yet: nothing is offered
+    other = draft(editor, housing, leaf)
+    assert (
+        "editor-images"
+        not in staff(editor).get(f"/staff/records/{other.pk}/edit/").content.decode()
+    )
