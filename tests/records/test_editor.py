@@ -83,6 +83,13 @@ def test_word_list_paragraphs_without_markup_stay_paragraphs():
     assert clean(html) == "<p>一、总体要求</p>"
 
 
+def test_word_pictures_pointing_at_the_writers_disk_are_dropped():
+    html = (
+        '<p>图：<img src="file:///C:/Users/zhangsan/AppData/Local/Temp/image001.png" alt="x"></p>'
+    )
+    assert clean(html) == "<p>图：</p>"
+
+
 def test_links_only_http_https_mailto_and_relative():
     html = (
         '<p><a href="https://a.example/">甲</a><a href="mailto:x@example.gov.cn">乙</a>'
@@ -193,7 +200,7 @@ def test_workflow_applies_the_same_kind_rules(editor, housing, leaf):
 def test_without_javascript_every_field_says_which_kinds_it_is_for(staff, editor):
     page = staff(editor).get("/staff/records/new/").content.decode()
     assert 'data-kinds="policy notice gazette"' in page
-    assert "适用于：政策文件（规范性文件）、通知公告、政府公报" in page
+    assert "适用于：政策文件（规范性文件）、通知公告、政府公报；政策文件（规范性文件）必填" in page
     assert 'data-kinds="interpretation"' in page and "适用于：政策解读" in page
     assert 'data-kinds="meeting"' in page
     assert 'data-clean-url="/staff/records/clean-html/"' in page

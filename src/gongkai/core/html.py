@@ -125,6 +125,11 @@ def _restructure(html: str) -> str:
         if shift or element.tag in ("h5", "h6"):
             element.tag = _HEADINGS[element.tag]
     _word_lists(root)
+    for image in list(root.iter("img")):
+        # Word's pasted pictures point at the writer's disk (file:), which the allow-list
+        # strips: an image without an address shows nothing to anyone.
+        if not (image.get("src") or "").strip():
+            _remove(image)
     for div in reversed(list(root.iter("div"))):
         if div is root:
             continue

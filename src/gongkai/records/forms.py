@@ -16,7 +16,7 @@ from .models import (
     State,
     Validity,
 )
-from .workflow import KIND_FIELDS, apply_kind
+from .workflow import KIND_FIELDS, KIND_REQUIRED, apply_kind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -127,6 +127,9 @@ class RecordForm(VersionForm):
             ordered = [k for k in Kind.values if k in kinds]
             field.widget.attrs["data-kinds"] = " ".join(ordered)
             hint = _("适用于：%(kinds)s") % {"kinds": "、".join(str(labels[k]) for k in ordered)}
+            required = [str(labels[k]) for k in Kind.values if name in KIND_REQUIRED.get(k, {})]
+            if required:
+                hint += _("；%(kinds)s必填") % {"kinds": "、".join(required)}
             field.help_text = f"{field.help_text}；{hint}" if field.help_text else hint
 
     def clean(self):
