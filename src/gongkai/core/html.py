@@ -51,6 +51,7 @@ _NUMBER = re.compile(
     r"^[\s\u00a0]*(?:(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.、)）]|[（(](?:\d{1,3}|[一二三四五六七八九十]{1,3})[)）]"
     r"|[一二三四五六七八九十]{1,3}[、.]|[①-⑳])[\s\u00a0]*"
 )
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\u3000)*</p>")
 _WORD_LIST_STYLE = re.compile(r"mso-list:\s*(?!none|ignore)l\d+", re.I)
 _WORD_LEVEL = re.compile(r"level(\d+)", re.I)
 
@@ -100,6 +101,7 @@ def sanitize_html(html: str) -> CleanHtml:
     html = html or ""
     first = _nh3(html, _FIRST_PASS_TAGS, _FIRST_PASS_ATTRIBUTES)
     cleaned = _nh3(_restructure(first), ALLOWED_TAGS, ALLOWED_ATTRIBUTES) if first else ""
+    cleaned = _EMPTY_PARAGRAPH.sub("", cleaned)
     return CleanHtml(cleaned, removed=_looks_unsafe(html) and not _looks_unsafe(cleaned))
 
 
@@ -130,6 +132,11 @@ def _restructure(html: str) -> str:
         # strips: an image without an address shows nothing to anyone.
         if not (image.get("src") or "").strip():
             _remove(image)
+    for element in reversed(list(root.iter())):
+        # an inline element around blocks (<b><h2>…</h2></b>) cannot be kept as it is
+        if element is not root and element.tag not in _BLOCKS and element.tag != "div":
+            if any(child.tag in _BLOCKS for child in element):
+                element.drop_tag()
     for div in reversed(list(root.iter("div"))):
         if div is root:
             continue
@@ -137,6 +144,10 @@ def _restructure(html: str) -> str:
             div.drop_tag()
         else:
             div.tag = "p"
+    for paragraph in reversed(list(root.iter("p"))):
+        # a paragraph directly inside a heading or another paragraph is only its text
+        if paragraph.getparent().tag in ("p", "h2", "h3", "h4", "caption"):
+            paragraph.drop_tag()
     _wrap_inline_runs(root)
     for quote in root.iter("blockquote"):
         _wrap_inline_runs(quote)
