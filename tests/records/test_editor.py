@@ -49,6 +49,12 @@ def test_typed_headings_are_kept_and_h1_moves_everything_down():
     assert clean("<h1>一</h1><h2>二</h2><h6>六</h6>") == "<h2>一</h2><h3>二</h3><h4>六</h4>"
 
 
+def test_text_that_looks_like_markup_stays_text():
+    assert clean("&lt;b&gt;原文&lt;/b&gt;<div>下一行</div>") == (
+        "<p>&lt;b&gt;原文&lt;/b&gt;</p><p>下一行</p>"
+    )
+
+
 def test_cleaning_is_stable():
     once = clean(WORD)
     assert clean(once) == once

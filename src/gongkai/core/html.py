@@ -164,7 +164,7 @@ def _restructure(html: str) -> str:
     for element in root.iter():
         for attribute in ("class", "style"):
             element.attrib.pop(attribute, None)
-    return (root.text or "") + "".join(
+    return html_lib.escape(root.text or "", quote=False) + "".join(
         lxml_html.tostring(child, encoding="unicode") for child in root
     )
 

@@ -33,6 +33,12 @@ def rich_text() -> forms.Textarea:
     )
 
 
+BODY_HELP = _(
+    "回车另起一段；可设标题、列表、表格、链接和图片（图片须填写替代文本）。"
+    "从 Word 粘贴时保留结构，去除字体和样式。"
+)
+
+
 class SubscribeForm(forms.Form):
     email = forms.EmailField(label=_("电子邮箱"), max_length=254)
 
@@ -81,10 +87,7 @@ class RecordForm(VersionForm):
         label=_("正文"),
         required=False,
         widget=rich_text(),
-        help_text=_(
-            "回车另起一段；可设标题、列表、表格、链接和图片（图片须填写替代文本）。"
-            "从 Word 粘贴时保留结构，去除字体和样式。"
-        ),
+        help_text=BODY_HELP,
     )
     docx = forms.FileField(
         label=_("或上传 Word 文档（.docx）作为正文"),
@@ -166,10 +169,7 @@ class RevisionForm(VersionForm):
         label=_("正文"),
         required=False,
         widget=rich_text(),
-        help_text=_(
-            "回车另起一段；可设标题、列表、表格、链接和图片（图片须填写替代文本）。"
-            "从 Word 粘贴时保留结构，去除字体和样式。"
-        ),
+        help_text=BODY_HELP,
     )
     docx = forms.FileField(label=_("或上传 Word 文档（.docx）作为正文"), required=False)
     reason = forms.CharField(
