@@ -56,12 +56,16 @@ def setup(transactional_db, settings, tmp_path):
 
 
 def answer_dialogs(page, answers: list[str]) -> list[str]:
-    """Answer the editor's prompts in order; returns the questions asked."""
+    """Answer the editor's prompts in order (None: keep the suggested answer); returns the
+    questions asked."""
     asked = []
 
     def handle(dialog):
         asked.append(dialog.message)
-        dialog.accept(answers.pop(0)) if dialog.type == "prompt" else dialog.accept()
+        if dialog.type != "prompt":
+            return dialog.accept()
+        answer = answers.pop(0)
+        dialog.accept(dialog.default_value if answer is None else answer)
 
     page.on("dialog", handle)
     return asked
@@ -226,3 +230,51 @@ def test_toolbar_inserts_a_table_and_refuses_unsafe_links_and_images_without_alt
     assert body.count('<th scope="col">') == 3 and body.count("<tr>") == 2
     assert '<img src="/media/map.png" alt="城区供热管网示意图">' in body
     assert "javascript" not in body and "<p>说明文字</p>" in body
+
+
+def test_an_image_from_the_drafts_attachments_shows_before_and_after_publication(
+    setup, browser, live_server, tmp_path, page
+):
+    from gongkai.records.models import Record
+    from tests.records.files import png_bytes
+
+    leaf = setup
+    picture = tmp_path / "管网图.png"
+    picture.write_bytes(png_bytes())
+    editor = login(browser, live_server, "new_editor")
+    editor.goto("/staff/records/new/")
+    editor.get_by_label("公开事项（目录末级）").select_option(str(leaf.pk))
+    editor.get_by_role("textbox", name="标题", exact=True).fill("供热管网改造示意图")
+    editor.get_by_label("形成/变更日期").fill("2026-11-02")
+    editor.get_by_label("附件", exact=True).set_input_files(str(picture))
+    editor.get_by_label("附件为图片时的替代文本").fill("城区供热管网改造示意图")
+    editor.get_by_role("button", name="保存草稿").click()
+    editor.wait_for_url("**/staff/records/*/")
+    record = Record.objects.get(title="供热管网改造示意图")
+
+    editor.goto(f"/staff/records/{record.pk}/edit/")
+    editor.get_by_role("textbox", name="正文").click()
+    editor.keyboard.type("改造范围见下图。")
+    asked = answer_dialogs(editor, ["1", None])  # the first image, with its own alt text
+    editor.get_by_role("button", name="图片").click()
+    assert "1. 管网图.png" in asked[0]
+    image = editor.locator(".rte-area img")
+    assert image.get_attribute("alt") == "城区供热管网改造示意图"
+    editor.wait_for_function("() => document.querySelector('.rte-area img').naturalWidth > 0")
+    editor.get_by_role("button", name="保存草稿").click()
+    editor.wait_for_url(f"**/staff/records/{record.pk}/")
+    editor.get_by_role("button", name="提交审核").click()
+    assert "已提交审核" in editor.content()
+
+    reviewer = login(browser, live_server, "yj_reviewer")
+    reviewer.goto(f"/staff/records/{record.pk}/")
+    confidentiality_review(reviewer)
+    reviewer.get_by_role("button", name="审核通过", exact=True).click()
+    reviewer.get_by_role("button", name="发布", exact=True).click()
+    record.refresh_from_db()
+
+    # an anonymous visitor sees the picture, described
+    page.goto(f"/records/{record.index_number}/")
+    shown = page.locator(".record-body img")
+    assert shown.get_attribute("alt") == "城区供热管网改造示意图"
+    page.wait_for_function("() => document.querySelector('.record-body img').naturalWidth > 0")

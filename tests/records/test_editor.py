@@ -238,8 +238,8 @@ def test_pasted_structure_survives_the_review_flow(editor, reviewer, housing, le
     assert "<ol><li>11月15日前完成试运行</li>" in body and "mso" not in body
 
 
-def test_revision_editor_offers_the_records_images_at_their_public_address(
-    staff, editor, reviewer, housing, leaf, settings, tmp_path
+def test_editor_offers_the_records_images_at_an_address_that_outlives_the_draft(
+    staff, editor, reviewer, housing, leaf, settings, tmp_path, client
 ):
     import json
 
@@ -250,27 +250,33 @@ def test_revision_editor_offers_the_records_images_at_their_public_address(
         editor, organisation=housing, catalogue_item=leaf, data=data(),
         files=[("管网图.png", png_bytes(), "城区供水管网示意图"), ("说明.pdf", pdf(), "")],
     )  # fmt: skip
+    image = record.attachments.get(name="管网图.png")
+    address = f"/records/attachments/{image.pk}/"
+    page = staff(editor).get(f"/staff/records/{record.pk}/edit/").content.decode()
+    images = json.loads(page.split('<script id="editor-images" type="application/json">')[1]
+                        .split("</script>")[0])  # fmt: skip
+    assert images == [{"name": "管网图.png", "alt": "城区供水管网示意图", "url": address}]
+
+    # a draft's image: its staff see it in the editor, nobody else sees anything
+    response = staff(editor).get(address)
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/records/{record.pk}/attachments/{image.pk}/"
+    client.logout()
+    assert client.get(address).status_code == 404
+
+    record.body = f'<p>示意</p><img src="{address}" alt="城区供水管网示意图">'
+    record.save()
     workflow.submit(editor, record)
     workflow.review_confidentiality(reviewer, record, PASS_CHECKS)
     workflow.approve(reviewer, record)
     workflow.publish(reviewer, record)
-    page = staff(editor).get(f"/staff/records/{record.pk}/revise/").content.decode()
-    images = json.loads(page.split('<script id="editor-images" type="application/json">')[1]
-                        .split("</script>")[0])  # fmt: skip
-    image = record.attachments.get(name="管网图.png")
-    assert images == [
-        {
-            "name": "管网图.png",
-            "alt": "城区供水管网示意图",
-            "url": f"/records/{record.index_number}/attachments/{image.pk}/",
-        }
-    ]
-    # a draft's files have no public address yet: nothing is offered
-    other = draft(editor, housing, leaf)
-    assert (
-        "editor-images"
-        not in staff(editor).get(f"/staff/records/{other.pk}/edit/").content.decode()
-    )
+    response = client.get(address)
+    public = f"/records/{record.index_number}/attachments/{image.pk}/"
+    assert response.status_code == 302 and response["Location"] == public
+    assert client.get(public)["Content-Type"] == "image/png"
+    assert f'src="{address}"' in client.get(f"/records/{record.index_number}/").content.decode()
+    workflow.withdraw(reviewer, record, "数据有误")
+    assert client.get(client.get(address)["Location"]).status_code == 410
 
 
 def test_tag_soup_never_fails_and_never_keeps_styling():

@@ -117,17 +117,17 @@ def _form(request, data=None, files=None, initial=None, versioned=False):
 
 
 def _editor_images(record: Record | None) -> list[dict]:
-    """Image attachments the editor offers for the body: a published record's only, since
-    only their public address is final (a draft's files become public with it)."""
-    if record is None or not record.index_number:
+    """The record's image attachments, which the editor offers for the body, at the address
+    that works before and after publication (records.views.attachment_address)."""
+    if record is None:
         return []
     return [
         {
             "name": item.name,
             "alt": item.alt_text,
-            "url": reverse("records:attachment", args=[record.index_number, item.pk]),
+            "url": reverse("records:attachment_address", args=[item.pk]),
         }
-        for item in workflow.public_attachments(record)
+        for item in record.attachments.order_by("pk")
         if item.is_image
     ]
 
