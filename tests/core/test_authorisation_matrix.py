@@ -284,6 +284,11 @@ STAFF_URLS: dict[str, Entry] = {
         data=lambda b: {"name": "矩阵令牌"},
         changes=True,
     ),
+    "records_staff:clean_html": Entry(
+        post_only,  # the editor's paste: POST only, for those who may edit a body
+        post=allow(EDIT, other_org=EDIT, refused=FORBIDDEN),  # not bound to an organisation
+        data=lambda b: {"html": "<div>粘贴</div>"},
+    ),
     "records_staff:new": Entry(
         ANY_STAFF,
         post=allow(EDIT, refused=FORM_REFUSED),

@@ -94,7 +94,13 @@ def test_interpretation_pending_notice(client, editor, reviewer, housing, policy
         interpretation_rule=InterpretationRule.NOTICE
     )
     policy = published(
-        editor, reviewer, housing, policy_leaf, kind=Kind.POLICY, title="迎江区物业管理办法"
+        editor,
+        reviewer,
+        housing,
+        policy_leaf,
+        kind=Kind.POLICY,
+        title="迎江区物业管理办法",
+        document_number="宜政规〔2026〕1号",
     )
     assert "解读待发布" in client.get(f"/records/{policy.index_number}/").content.decode()
     interpretation = approved(

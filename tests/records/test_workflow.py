@@ -228,7 +228,15 @@ def test_withdrawal_needs_a_reason_and_keeps_the_number(editor, reviewer, housin
 
 
 def test_expire_marks_policy_invalid(editor, reviewer, housing, leaf):
-    record = published(editor, reviewer, housing, leaf, kind=Kind.POLICY, genre="办法")
+    record = published(
+        editor,
+        reviewer,
+        housing,
+        leaf,
+        kind=Kind.POLICY,
+        genre="办法",
+        document_number="宜政规〔2026〕2号",
+    )
     assert fresh(record).validity == Validity.VALID
     workflow.expire(user("yj_admin"), fresh(record), Validity.REPEALED, "已被新办法替代")
     record = fresh(record)

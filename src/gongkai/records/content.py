@@ -66,7 +66,7 @@ class CheckedFile:
 
 def images_missing_alt(html: str) -> int:
     """Images in the body without a text alternative (GB/T 37668, WCAG 1.1.1)."""
-    return len(re.findall(r"<img(?![^>]*\salt=\"[^\"]+\")[^>]*>", html or ""))
+    return len(re.findall(r'<img(?![^>]*\salt="[^"]*[^"\s][^"]*")[^>]*>', html or ""))
 
 
 # --------------------------------------------------------------------------- Word

@@ -1,6 +1,7 @@
 """Forms for the editor, reviewer and subscription pages. Rules live in workflow.py."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.versioning import VersionForm
@@ -15,8 +16,27 @@ from .models import (
     State,
     Validity,
 )
+from .workflow import KIND_FIELDS, KIND_REQUIRED, apply_kind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def rich_text() -> forms.Textarea:
+    """The body's textarea, which editor.js turns into the editor; pastes are cleaned at
+    `clean-url` by the same sanitiser the save goes through."""
+    return forms.Textarea(
+        attrs={
+            "rows": 14,
+            "class": "rich-text",
+            "data-clean-url": reverse_lazy("records_staff:clean_html"),
+        }
+    )
+
+
+BODY_HELP = _(
+    "回车另起一段；可设标题、列表、表格、链接和图片（图片须填写替代文本）。"
+    "从 Word 粘贴时保留结构，去除字体和样式。"
+)
 
 
 class SubscribeForm(forms.Form):
@@ -49,9 +69,7 @@ class RecordForm(VersionForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    policy = forms.ModelChoiceField(
-        label=_("所解读的政策（解读必填）"), queryset=None, required=False
-    )
+    policy = forms.ModelChoiceField(label=_("所解读的政策"), queryset=None, required=False)
     interpretation_form = forms.ChoiceField(
         label=_("解读形式"),
         choices=[("", "—"), *InterpretationForm.choices],
@@ -68,7 +86,8 @@ class RecordForm(VersionForm):
     body = forms.CharField(
         label=_("正文"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14, "class": "rich-text"}),
+        widget=rich_text(),
+        help_text=BODY_HELP,
     )
     docx = forms.FileField(
         label=_("或上传 Word 文档（.docx）作为正文"),
@@ -99,6 +118,35 @@ class RecordForm(VersionForm):
                 State.DRAFT, State.SUBMITTED, State.RETURNED, State.APPROVED, State.PUBLISHED
             ]
         )  # fmt: skip
+        self._mark_kind_fields()
+
+    def _mark_kind_fields(self) -> None:
+        """Say on each kind-dependent field which kinds it is for: as a hint everybody reads
+        (without JavaScript every field is shown) and as `data-kinds`, by which editor.js
+        hides the fields that do not apply to the chosen kind."""
+        labels = dict(Kind.choices)
+        for name, kinds in KIND_FIELDS.items():
+            field = self.fields[name]
+            ordered = [k for k in Kind.values if k in kinds]
+            field.widget.attrs["data-kinds"] = " ".join(ordered)
+            hint = _("适用于：%(kinds)s") % {"kinds": "、".join(str(labels[k]) for k in ordered)}
+            required = [str(labels[k]) for k in Kind.values if name in KIND_REQUIRED.get(k, {})]
+            if required:
+                hint += _("；%(kinds)s必填") % {"kinds": "、".join(required)}
+            field.help_text = f"{field.help_text}；{hint}" if field.help_text else hint
+
+    def clean(self):
+        """Fields that do not belong to the chosen kind are neither checked nor saved; what
+        the kind requires is asked for beside its field (rules in workflow.apply_kind)."""
+        data = super().clean()
+        if "kind" not in data:
+            return data
+        for name in KIND_FIELDS:
+            if data["kind"] not in KIND_FIELDS[name]:
+                self._errors.pop(name, None)
+        for name, message in apply_kind(data).items():
+            self.add_error(name, message)
+        return data
 
     def record_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -120,7 +168,8 @@ class RevisionForm(VersionForm):
     body = forms.CharField(
         label=_("正文"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14, "class": "rich-text"}),
+        widget=rich_text(),
+        help_text=BODY_HELP,
     )
     docx = forms.FileField(label=_("或上传 Word 文档（.docx）作为正文"), required=False)
     reason = forms.CharField(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("duties/", views.duties, name="duties"),
     path("tokens/", views.tokens, name="tokens"),
+    path("clean-html/", views.clean_pasted_html, name="clean_html"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/revise/", views.revise, name="revise"),

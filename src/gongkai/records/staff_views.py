@@ -7,13 +7,14 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core import permissions
+from gongkai.core.html import sanitize_html
 from gongkai.core.models import AuditEvent
 from gongkai.core.permissions import organisations_for
 from gongkai.core.versioning import VersionConflict, VersionForm, model_values
@@ -115,6 +116,22 @@ def _form(request, data=None, files=None, initial=None, versioned=False):
     )
 
 
+def _editor_images(record: Record | None) -> list[dict]:
+    """The record's image attachments, which the editor offers for the body, at the address
+    that works before and after publication (records.views.attachment_address)."""
+    if record is None:
+        return []
+    return [
+        {
+            "name": item.name,
+            "alt": item.alt_text,
+            "url": reverse("records:attachment_address", args=[item.pk]),
+        }
+        for item in record.attachments.order_by("pk")
+        if item.is_image
+    ]
+
+
 @staff_required
 def new(request: HttpRequest) -> HttpResponse:
     initial = {"formed_on": timezone.localdate(), "written_on": timezone.localdate()}
@@ -197,7 +214,12 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "records/staff/form.html",
-        {"form": form, "record": record, "conflict": conflict},
+        {
+            "form": form,
+            "record": record,
+            "conflict": conflict,
+            "editor_images": _editor_images(record),
+        },
         status=409 if conflict else 200,
     )
 
@@ -335,7 +357,13 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "records/staff/revise.html",
-        {"form": form, "record": record, "revision": revision, "conflict": conflict},
+        {
+            "form": form,
+            "record": record,
+            "revision": revision,
+            "conflict": conflict,
+            "editor_images": _editor_images(record),
+        },
         status=409 if conflict else 200,
     )
 
@@ -442,6 +470,25 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileRespons
     record = _record(request, pk)
     item = get_object_or_404(record.attachments, pk=attachment_pk)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+
+
+#: a paste larger than this is refused with a message (a .docx upload is the way for it)
+PASTE_LIMIT = 2_000_000
+
+
+@staff_required
+@require_POST
+def clean_pasted_html(request: HttpRequest) -> JsonResponse:
+    """The editor's paste: clipboard HTML (Word's included) through the same sanitiser the
+    save goes through, so what the editor sees after pasting is what will be stored."""
+    permissions.require(request.user, "编辑信息正文", None, EDIT_ROLES)
+    html = request.POST.get("html", "")
+    if len(html) > PASTE_LIMIT:
+        return JsonResponse(
+            {"error": "粘贴的内容过大，请分段粘贴，或将 Word 文档作为正文上传。"}, status=413
+        )
+    clean = sanitize_html(html)
+    return JsonResponse({"html": clean.html, "removed": clean.removed})
 
 
 @staff_required

@@ -15,6 +15,7 @@ urlpatterns = [
         name="subscription_confirm",
     ),
     path("subscription/<str:token>/leave/", views.unsubscribe, name="unsubscribe"),
+    path("attachments/<int:pk>/", views.attachment_address, name="attachment_address"),
     path("<str:index_number>/", views.record_detail, name="detail"),
     path("<str:index_number>/qr.<str:fmt>", views.record_qr, name="qr"),
     path("<str:index_number>/attachments/<int:pk>/", views.attachment_download, name="attachment"),

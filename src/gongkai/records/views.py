@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
@@ -24,7 +25,7 @@ from . import notify, selectors
 from .forms import SubscribeForm
 from .models import Attachment, Record, State
 from .sitemaps import RecordListSitemap, RecordSitemap
-from .workflow import public_attachments
+from .workflow import public_attachments, records_for
 
 
 def feed_links(item=None) -> dict | None:
@@ -127,6 +128,24 @@ def attachment_download(request: HttpRequest, index_number: str, pk: int) -> Htt
         return render(request, "410.html", status=410)
     attachment = get_object_or_404(public_attachments(record), pk=pk)
     return _file_response(attachment)
+
+
+@never_cache
+def attachment_address(request: HttpRequest, pk: int) -> HttpResponse:
+    """The address the editor gives a body image taken from the record's own attachments.
+    A draft has no 索引号 yet, so the body cannot hold the public address: this one leads the
+    staff who may see the record to their copy, and everyone else, once the record is public,
+    to the public address, whose rules apply (published files only, 410 after withdrawal)."""
+    site = _site(request)
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("record"), pk=pk, record__site=site
+    )
+    record = attachment.record
+    if request.user.is_authenticated and records_for(request.user).filter(pk=record.pk).exists():
+        return redirect("records_staff:attachment", record.pk, pk)
+    if record.index_number:
+        return redirect("records:attachment", record.index_number, pk)
+    raise Http404("没有该附件")
 
 
 def _file_response(attachment: Attachment) -> FileResponse:

@@ -82,6 +82,53 @@ DRAFT_FIELDS = [
 ]
 
 
+#: kinds that are 公文 (documents with a 文号 and 成文日期, 《党政机关公文处理工作条例》第九条)
+DOCUMENT_KINDS = frozenset({Kind.POLICY, Kind.NOTICE, Kind.GAZETTE})
+#: drafting fields that belong to some kinds only; every other field applies to all kinds.
+#: A field outside its kinds is neither required nor saved (it is stored blank).
+KIND_FIELDS = {
+    "document_number": DOCUMENT_KINDS,
+    "written_on": DOCUMENT_KINDS,
+    "validity": DOCUMENT_KINDS,
+    "policy": frozenset({Kind.INTERPRETATION}),
+    "interpretation_form": frozenset({Kind.INTERPRETATION}),
+    "video_url": frozenset({Kind.INTERPRETATION}),
+    "meeting_on": frozenset({Kind.MEETING}),
+    "public_attendance": frozenset({Kind.MEETING}),
+}
+#: what each kind cannot do without: a 规范性文件 is registered by its 文号 and 成文日期
+#: (国办发〔2018〕37号), an interpretation names its policy (同步解读), a meeting its date.
+KIND_REQUIRED = {
+    Kind.POLICY: {
+        "document_number": "政策文件（规范性文件）须填写文号。",
+        "written_on": "政策文件（规范性文件）须填写成文日期。",
+    },
+    Kind.INTERPRETATION: {"policy": "政策解读须关联所解读的政策文件。"},
+    Kind.MEETING: {"meeting_on": "会议信息须填写会议日期。"},
+}
+_BLANK = {"written_on": None, "meeting_on": None, "policy": None}
+
+
+def fields_for_kind(kind: str) -> set[str]:
+    """The kind-dependent fields that apply to `kind`."""
+    return {name for name, kinds in KIND_FIELDS.items() if kind in kinds}
+
+
+def apply_kind(data: dict) -> dict[str, str]:
+    """Blank the fields that do not belong to the data's kind (in place) and return what the
+    kind requires but is missing, as {field: Chinese message}. The form shows these beside
+    the fields; drafting through the workflow (API, imports, demo) refuses the first."""
+    kind = data.get("kind") or Kind.GENERAL
+    for name, kinds in KIND_FIELDS.items():
+        if kind not in kinds:
+            data[name] = _BLANK.get(name, "")
+    return {
+        name: message
+        for name, message in KIND_REQUIRED.get(kind, {}).items()
+        if data.get(name) in (None, "") or (isinstance(data[name], str) and not data[name].strip())
+    }
+
+
 class WorkflowError(ValueError):
     """A step the rules do not allow; the message is shown to the user as is."""
 
@@ -167,17 +214,17 @@ def _clean_data(data: dict, organisation: Organisation) -> dict:
     data["disclosure"] = disclosure
     if disclosure != Disclosure.PROACTIVE and not (data.get("disclosure_reason") or "").strip():
         raise WorkflowError("依申请公开或不予公开的信息须说明理由（国办发〔2016〕80号）。")
-    kind = data.get("kind") or Kind.GENERAL
+    kind = data["kind"] = data.get("kind") or Kind.GENERAL
+    missing = apply_kind(data)
+    if missing:
+        raise WorkflowError(next(iter(missing.values())))
     if kind == Kind.POLICY and not data.get("validity"):
         data["validity"] = Validity.VALID
-    if kind == Kind.INTERPRETATION:
-        policy = data.get("policy")
-        if policy is None:
-            raise WorkflowError("政策解读须关联所解读的政策文件。")
-        if policy.kind != Kind.POLICY or policy.site_id != organisation.site_id:
-            raise WorkflowError("所关联的不是本站点的政策文件。")
-    elif "policy" in data:
-        data["policy"] = None
+    policy = data.get("policy")
+    if policy is not None and (
+        policy.kind != Kind.POLICY or policy.site_id != organisation.site_id
+    ):
+        raise WorkflowError("所关联的不是本站点的政策文件。")
     return data
 
 
@@ -197,7 +244,7 @@ def _prepare_body(data: dict, docx: bytes | None) -> list[str]:
         notes.append("正文中的脚本、事件属性等不安全内容已被清除。")
     missing = content_rules.images_missing_alt(data["body"])
     if missing:
-        notes.append(f"正文中有 {missing} 张图片缺少替代文本，请补充图片说明。")
+        notes.append(f"正文中有 {missing} 张图片缺少替代文本，请补充图片说明；补充前不能提交审核。")
     return notes
 
 
@@ -359,9 +406,20 @@ def _state_event(actor, record: Record, before: dict, message: str) -> None:
     )
 
 
+def _require_alt_text(body: str) -> None:
+    """Nothing goes to review with an image a screen reader cannot describe (GB/T 37668-2019
+    5.1.1, WCAG 1.1.1). Drafts may be saved without it, with a note, so no typing is lost."""
+    missing = content_rules.images_missing_alt(body)
+    if missing:
+        raise WorkflowError(
+            f"正文中有 {missing} 张图片缺少替代文本（图片说明），请在编辑器中补充后再提交审核。"
+        )
+
+
 @transaction.atomic
 def submit(actor, record: Record) -> None:
     _require(actor, record.organisation, EDIT_ROLES, "提交该信息")
+    _require_alt_text(record.body)
     before = snapshot(record, STATE_FIELDS)
     _transition(record, "submit")
     record.submitted_by = actor
@@ -636,6 +694,7 @@ def _revision_content(record: Record, data: dict, docx: bytes | None) -> tuple[d
     notes = _prepare_body(merged, docx)
     if not (merged.get("title") or "").strip():
         raise WorkflowError("请填写标题。")
+    _require_alt_text(merged.get("body") or "")
     return snapshot_content(merged), notes
 
 
