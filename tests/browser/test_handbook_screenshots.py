@@ -255,8 +255,8 @@ def test_editor(demo, browser, live_server, camera, tmp_path):
     assert policy is not None
     editor.get_by_label("所解读的政策（解读必填）").select_option(str(policy.pk))
     editor.get_by_label("解读形式").select_option(label="图解")
-    kind = editor.get_by_label("信息类别")
-    camera.shoot(editor, "editor-interpretation", top=kind, height=760)
+    policy_label = editor.locator("label", has_text="所解读的政策")
+    camera.shoot(editor, "editor-interpretation", top=policy_label, height=420)
 
     nav(editor, "信息发布")
     editor.get_by_role("navigation", name="信息发布").get_by_role("link", name="公开期限").click()
