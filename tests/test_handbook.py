@@ -1,6 +1,7 @@
 """The staff handbook (docs/handbook/) stays whole: every image it shows is committed, is a
 1280 px PNG and is one the screenshot test takes (tests/browser/handbook_shots.SHOTS), no shot
-is taken for nothing, and every link between its pages (and to their headings) resolves."""
+is taken for nothing, every link between its pages (and to their headings) resolves, and the
+page names and labels it quotes are ones the pages have."""
 
 import re
 import shutil
@@ -13,6 +14,11 @@ from tests.browser.handbook_shots import HANDBOOK, IMAGES, REPO, SHOTS, WIDTH
 IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
+QUOTED = re.compile(r"“([^”]+)”")
+#: stand-ins the handbook writes for what a page fills in (a count, a date, an index number)
+PLACEHOLDER = re.compile(r"N|……|年-月-日 时:分")
+#: quoted text that is not a page's: examples of what staff type, and the phone's own setting
+EXAMPLES = {"迎建〔2026〕12号", "按2026年版标准调整", "公开领域 / 事项", "自动设置"}
 
 
 def anchor(heading: str) -> str:
@@ -75,6 +81,46 @@ def problems(handbook: Path, images: Path) -> list[str]:
         if page.name != "README.md" and f"]({page.name})" not in index:
             found.append(f"目录 README.md 没有列出 {page.name}")
     return found
+
+
+def interface_text() -> str:
+    """Every string the staff pages can show: templates and Python (forms, views, models)."""
+    src = REPO / "src" / "gongkai"
+    return "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in sorted(src.rglob("*"))
+        if p.suffix in (".html", ".py")
+    )
+
+
+def unknown_labels(handbook: Path, interface: str) -> list[str]:
+    """Quoted page names, button and field labels (“审核通过”, “系统配置 › 用户”) that no
+    template or Python source contains: the page was renamed and the handbook not."""
+    headings = {h for page in handbook.glob("*.md") for h in HEADING.findall(page.read_text())}
+    found = []
+    for page in sorted(handbook.glob("*.md")):
+        for phrase in QUOTED.findall(page.read_text(encoding="utf-8")):
+            if phrase in EXAMPLES or phrase in headings:
+                continue
+            for part in phrase.split(" › "):
+                fragments = [f.strip() for f in PLACEHOLDER.split(part) if len(f.strip()) > 1]
+                if not all(f in interface for f in fragments):
+                    found.append(f"{page.name}: “{part}”")
+    return found
+
+
+def test_handbook_quotes_the_pages_own_labels(tmp_path):
+    interface = interface_text()
+    assert unknown_labels(HANDBOOK, interface) == []
+    # a label the pages do not have is reported, also inside a 系统配置 › … path
+    copy = tmp_path / "handbook"
+    shutil.copytree(HANDBOOK, copy, ignore=shutil.ignore_patterns("img"))
+    with (copy / "reviewer.md").open("a", encoding="utf-8") as fh:
+        fh.write("\n点“一键发布”，或在“系统配置 › 发布总开关”中设置。\n")
+    assert unknown_labels(copy, interface) == [
+        "reviewer.md: “一键发布”",
+        "reviewer.md: “发布总开关”",
+    ]
 
 
 def test_handbook_images_and_links_are_whole():
