@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_ENV := GONGKAI_DEMO=1
 
-.PHONY: run test lint format install demo bench clean openapi fonts locks
+.PHONY: run test lint format install demo bench clean openapi fonts locks handbook
 
 install: $(STAMP)
 
@@ -34,6 +34,13 @@ lint: $(STAMP)
 # The committed API document (tests/test_contracts.py compares it with the live one).
 openapi: $(STAMP)
 	GONGKAI_VAR_DIR=$(CURDIR)/var/test $(BIN)/gongkai openapi -o docs/openapi.json
+
+# The staff handbook's screenshots (docs/handbook/img/), taken again by the browser test on the
+# pages as they are now, then the handbook's check (every image it shows exists, links resolve).
+handbook: $(STAMP)
+	GONGKAI_VAR_DIR=$(CURDIR)/var/test GONGKAI_HANDBOOK_SHOTS=$(CURDIR)/docs/handbook/img \
+	  GONGKAI_REQUIRE_BROWSER=1 $(BIN)/pytest -p no:cacheprovider -q \
+	  tests/browser/test_handbook_screenshots.py tests/test_handbook.py
 
 # Rebuild the bundled PDF fonts from Noto CJK (Debian: apt-get install fonts-noto-cjk).
 NOTO_DIR ?= /usr/share/fonts/opentype/noto
