@@ -87,6 +87,24 @@ def test_staff_header_has_no_public_search_or_nav(client):
     assert 'role="search"' not in html and 'name="q"' not in html
     assert "查看网站" in html
     assert html.count('href="/xxgk/"') == 0
+    # one 工作台 link, in the staff navigation (before: a second one in the account bar)
+    assert html.count('href="/staff/"') == 1 and 'class="account-nav"' not in html
+
+
+def test_staff_entrance_pages_have_the_staff_header(client, demo_password):
+    """The login and second-factor pages are staff pages: no citizens' search, no workbench
+    links before the login is complete, and a way out once the password is given."""
+    login = client.get("/staff/login/").content.decode()
+    assert 'role="search"' not in login and "查看网站" in login
+    assert 'href="/staff/"' not in login and "退出" not in login
+    admin = User.objects.get(username="admin")
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=admin, name="身份验证器", confirmed=True)
+    client.post("/staff/login/", {"username": "admin", "password": demo_password})
+    second = client.get("/staff/2fa/").content.decode()
+    assert 'role="search"' not in second and "双因素认证" in second
+    assert 'href="/staff/audit/' not in second and "退出" in second
 
 
 def test_a_failed_csrf_check_is_the_chinese_403(db, demo):
