@@ -68,8 +68,8 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "org": org,
         "page": page,
-        "parent": org.get_parent(),
-        "children": org.get_children().filter(is_active=True),
+        "parent": Organisation.objects.get_parent(org),
+        "children": Organisation.objects.get_children(org).filter(is_active=True),
     }
     return render(request, "portal/organisation.html", context)
 
