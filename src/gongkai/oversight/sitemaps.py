@@ -1,6 +1,7 @@
-"""The annual reports in /sitemap.xml (the list page is in the portal's sections)."""
+"""The 公开年报 part in /sitemap.xml: the list page and every report."""
 
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from .models import AnnualReport
 
@@ -13,7 +14,8 @@ class AnnualReportSitemap(Sitemap):
         self.site = site
 
     def items(self):
-        return AnnualReport.objects.filter(site=self.site).order_by("-year", "pk")
+        reports = AnnualReport.objects.filter(site=self.site).order_by("-year", "pk")
+        return [reverse("oversight:reports"), *(r.get_absolute_url() for r in reports)]
 
-    def lastmod(self, report):
-        return report.uploaded_at
+    def location(self, url):
+        return url

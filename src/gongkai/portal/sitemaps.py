@@ -9,14 +9,23 @@ from gongkai.core.sitemaps import PagesSitemap
 from .disclosure import PARTS
 from .models import GazetteIssue
 
+#: the apps that register their own sections list their pages there (catalogue:index,
+#: records:list, oversight:reports); the section's other parts are named here
+OWN_SECTIONS = ("catalogue:", "records:", "oversight:")
 PAGES = [
     "portal:home",
     "portal:disclosure",
     "portal:organisations",
     "portal:reading_points",
     "portal:gazette",
-    *((part.url_name, part.args) for part in PARTS),
-    *(name for part in PARTS for _label, name in part.links),
+    *(
+        page
+        for page in [
+            *((part.url_name, part.args) for part in PARTS),
+            *((name, ()) for part in PARTS for _label, name in part.links),
+        ]
+        if not page[0].startswith(OWN_SECTIONS)
+    ),
 ]
 
 
