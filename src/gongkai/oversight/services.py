@@ -24,6 +24,7 @@ from gongkai.core.uploads import (
     detect_file_kind,
     verify_content,
 )
+from gongkai.records.content import UploadRejected, strip_metadata
 
 from .models import AnnualReport, FileKind, ReportSource
 
@@ -93,7 +94,8 @@ class UploadResult:
 
 
 def upload_report(actor, *, organisation: Organisation, year: int, name: str, data: bytes):
-    """Store one organisation's report for `year`; a second upload for the same year replaces
+    """Store one organisation's report for `year`, its metadata stripped like a record's
+    attachment (records.content.strip_metadata); a second upload for the same year replaces
     the file (the old file stays in storage and the audit event keeps both checksums)."""
     permissions.require(actor, "上传该机构的政府信息公开工作年度报告", organisation, UPLOAD_ROLES)
     if not organisation.receives_requests:
@@ -107,6 +109,11 @@ def upload_report(actor, *, organisation: Organisation, year: int, name: str, da
             "（年度报告在次年发布）。"
         )
     kind = check_report_file(name, data)
+    try:
+        # author and company names in file metadata are personal information (《条例》第十五条)
+        data = strip_metadata(kind, data, name)
+    except UploadRejected as exc:
+        raise ReportRejected(str(exc)) from None
     sha256 = hashlib.sha256(data).hexdigest()
     stored_name = f"{organisation.code}-{year}{EXTENSIONS[kind]}"
     with transaction.atomic():
