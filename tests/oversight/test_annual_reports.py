@@ -194,7 +194,7 @@ def test_public_list_is_grouped_by_year_with_organisation_link_and_size(
     assert newest.index("迎江区人民政府") < newest.index("区财政局")
     for report in AnnualReport.objects.filter(year=LAST_YEAR):
         assert f'href="{report.get_absolute_url()}"' in newest
-    assert "PDF，" in newest and ("KB" in newest or "字节" in newest)
+    assert re.search(r"<td class=\"file-size\">PDF<br>[\d.]+\xa0(KB|字节)</td>", newest), newest
     older = html.split(f'id="report-year-{LAST_YEAR - 1}"')[1]
     assert "区财政局" not in older
     # another site's reports are not listed here

@@ -129,6 +129,7 @@ def test_malformed_filters_are_ignored_not_an_error(client, world):
         response = client.get(f"/records/?{query}")
         assert response.status_code == 200, query
         assert _total(response.content.decode()) == 5, query
+    assert client.get("/records/?item=99999999999999999999999").status_code == 200
 
 
 def test_pagination_keeps_the_filters(client, world, settings, monkeypatch):

@@ -51,10 +51,10 @@ def record_list(request: HttpRequest) -> HttpResponse:
     """最新信息: the site's records, browsable by organisation, catalogue item, kind and year
     (GET parameters, so every filtered list has an address and works without JavaScript)."""
     site = _site(request)
-    item = None
-    if request.GET.get("item", "").isdigit():
-        item = get_object_or_404(CatalogueItem, pk=request.GET["item"], site=site)
     result = selectors.browse(site, request.GET)
+    item = None
+    if "item" in result.filters:  # bounded by parse_filters: no 20-digit ID reaches SQLite
+        item = get_object_or_404(CatalogueItem, pk=result.filters["item"], site=site)
     paginator = Paginator(result.records, 20)
     paginator.count = result.total  # known from the facets: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
