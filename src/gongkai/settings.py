@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "gongkai.foi",
     "gongkai.records",
     "gongkai.search",
+    "gongkai.oversight",
 ]
 
 MIDDLEWARE = [

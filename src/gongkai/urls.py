@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from gongkai.api import api
+from gongkai.core import sitemaps as core_sitemaps
 from gongkai.core import views as core_views
-from gongkai.records import views as records_views
 
 handler400 = "gongkai.core.views.bad_request"
 handler500 = "gongkai.core.views.server_error"
@@ -14,6 +14,8 @@ urlpatterns = [
     path("staff/catalogue/", include("gongkai.catalogue.staff_urls")),
     path("staff/foi/", include("gongkai.foi.staff_urls")),
     path("staff/records/", include("gongkai.records.staff_urls")),
+    path("staff/oversight/", include("gongkai.oversight.staff_urls")),
+    path("staff/xxgk/", include("gongkai.portal.staff_urls")),
     path("staff/", include("gongkai.core.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
@@ -22,8 +24,9 @@ urlpatterns = [
     path("foi/", include("gongkai.foi.urls")),
     path("records/", include("gongkai.records.urls")),
     path("feeds/", include("gongkai.records.feed_urls")),
-    path("sitemap.xml", records_views.sitemap, name="sitemap"),
+    path("sitemap.xml", core_sitemaps.sitemap, name="sitemap"),
     path("search/", include("gongkai.search.urls")),
+    path("xxgk/report/", include("gongkai.oversight.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

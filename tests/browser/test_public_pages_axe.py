@@ -8,7 +8,19 @@ from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ELDER_PAGES = ("home", "disclosure", "record", "search", "foi_apply", "gazette_issue")
+ELDER_PAGES = (
+    "home",
+    "disclosure",
+    "record",
+    "search",
+    "foi_apply",
+    "gazette_issue",
+    # issue 11 point 4: the section's new pages
+    "guide",
+    "annual_reports",
+    "organisation",
+    "records_filtered",
+)
 
 
 @pytest.fixture
@@ -17,7 +29,7 @@ def public_urls(transactional_db, tmp_path, settings):
     from django.core.management import call_command
 
     from gongkai.catalogue.models import CatalogueItem, Domain
-    from gongkai.core.models import Site, User
+    from gongkai.core.models import Organisation, Site, User
     from gongkai.portal.models import GazetteIssue
     from gongkai.records import workflow
     from gongkai.records.models import Record, State
@@ -35,6 +47,7 @@ def public_urls(transactional_db, tmp_path, settings):
     domain = Domain.objects.filter(site=site, items__isnull=False).order_by("pk").first()
     item = CatalogueItem.objects.filter(site=site, numchild=0).order_by("path").first()
     issue = GazetteIssue.objects.filter(site=site).order_by("-year", "-number").first()
+    housing = Organisation.objects.get(site=site, name="区住房和城乡建设局")
     urls = {
         "home": "/",
         "disclosure": "/xxgk/",
@@ -48,6 +61,9 @@ def public_urls(transactional_db, tmp_path, settings):
         "domain": f"/catalogue/{domain.pk}/",
         "item": f"/catalogue/item/{item.pk}/",
         "records": "/records/",
+        "records_filtered": f"/records/?org={housing.pk}&kind=notice",
+        "organisation": f"/organisations/{housing.pk}/",
+        "annual_reports": "/xxgk/report/",
         "record": f"/records/{record.index_number}/",
         "withdrawn": f"/records/{withdrawn.index_number}/",
         "search": "/search/?q=供水",

@@ -38,6 +38,8 @@ from gongkai.core.permissions import SYSTEM
 from gongkai.foi import workflow as foi_workflow
 from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiRequest
 from gongkai.foi.models import Outcome as FoiOutcome
+from gongkai.oversight.models import AnnualReport
+from gongkai.portal.models import DisclosurePage
 from gongkai.records import workflow as records_workflow
 from gongkai.records.models import (
     ApiToken,
@@ -49,7 +51,7 @@ from gongkai.records.models import (
 from tests.conftest import org
 from tests.foi.conftest import PNG, applicant
 from tests.records.conftest import PASS_CHECKS, data, make_leaf
-from tests.records.files import png_bytes
+from tests.records.files import pdf_bytes, png_bytes
 
 ACTORS = {
     "superuser": "admin",
@@ -366,6 +368,27 @@ STAFF_URLS: dict[str, Entry] = {
         allow(WRITE),
         kwargs=lambda b: {"pk": b.draft.pk, "attachment_pk": b.draft_file.pk},
         per_target=True,
+    ),
+    # 公开年报: an organisation's editors and the office admin upload its reports; the page
+    # works on the staff member's own site, so another site's organisation is not offered
+    "oversight_staff:reports": Entry(
+        ANY_STAFF,
+        post=allow(EDIT, other_site=(), refused=FORM_REFUSED),
+        data=lambda b: {
+            "organisation": b.organisation.pk,
+            "year": b.today.year - 1,
+            "file": SimpleUploadedFile("年报.pdf", pdf_bytes()),
+        },
+        per_target=True,
+        per_target_get=False,
+        changes=True,
+    ),
+    # the 政府信息公开指南 and 制度: the office admin of the site
+    "portal_staff:disclosure_edit": Entry(
+        allow(ADMIN, refused=FORBIDDEN),
+        kwargs=lambda b: {"kind": "guide"},
+        data=lambda b: {"title": "矩阵指南", "body": "<p>矩阵</p>"},
+        changes=True,
     ),
 }
 
@@ -705,6 +728,8 @@ def world(django_db_setup, django_db_blocker):
 
 WATCHED = [
     AuditEvent,
+    AnnualReport,
+    DisclosurePage,
     Record,
     RecordRevision,
     ConfidentialityReview,

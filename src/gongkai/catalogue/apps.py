@@ -11,7 +11,7 @@ class CatalogueConfig(AppConfig):
         from gongkai.core import extensions
         from gongkai.core.extensions import NavLink
 
-        from . import indexing, panels
+        from . import indexing, panels, sitemaps
 
         extensions.add_nav(extensions.public_nav, NavLink("标准目录", "catalogue:index", order=20))
         extensions.add_nav(
@@ -22,6 +22,7 @@ class CatalogueConfig(AppConfig):
         if panels.home_section not in extensions.home_sections:
             extensions.home_sections.append(panels.home_section)
         indexing.register()
+        extensions.register_sitemap("catalogue", sitemaps.CatalogueSitemap)
         from gongkai.core.demo import register_demo_loader
 
         register_demo_loader("catalogue", "gongkai.catalogue.demo.load_catalogue_demo", order=20)

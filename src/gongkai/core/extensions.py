@@ -4,7 +4,9 @@
 - `disclosure_links`: links in the 政府信息公开 section;
 - `workbench_panels`: callables `panel(request) -> (template_name, context) | None` rendered on the
   staff workbench in registration order (None hides the panel for that user);
-- `home_sections`: the same for the public home page of a site."""
+- `home_sections`: the same for the public home page of a site;
+- `sitemap_sections`: name -> `factory(site) -> django.contrib.sitemaps.Sitemap`, the sections
+  of /sitemap.xml (register with `register_sitemap`; each app lists its own public pages)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ disclosure_links: list[NavLink] = []
 staff_nav: list[NavLink] = []
 workbench_panels: list[Callable] = []
 home_sections: list[Callable] = []
+sitemap_sections: dict[str, Callable] = {}
 
 
 def add_nav(registry: list[NavLink], link: NavLink) -> None:
@@ -38,3 +41,8 @@ def render_panels(registry: list[Callable], request) -> list[tuple[str, dict]]:
         if result is not None:
             panels.append(result)
     return panels
+
+
+def register_sitemap(name: str, factory: Callable) -> None:
+    """Registering a name again replaces it (ready() may run more than once in tests)."""
+    sitemap_sections[name] = factory

@@ -2,8 +2,9 @@
 
 from django.db import transaction
 
-from gongkai.core.models import Organisation, Site
+from gongkai.core.models import Site
 
+from .disclosure import DEFAULT_TITLES, default_body
 from .models import Column, ColumnKind, DisclosurePage, DisclosurePageKind, ReadingPoint
 
 COLUMNS = [
@@ -33,17 +34,6 @@ READING_POINTS = {
     ],
 }
 
-GUIDE = """<h2>一、主动公开</h2><p>本机关主动公开的政府信息按《政府信息公开条例》第二十条、第二十一条及本区基层政务公开标准目录确定，
-在政府信息形成或者变更之日起20个工作日内通过本网站公开，法律、法规另有规定的从其规定。</p>
-<h2>二、依申请公开</h2><p>公民、法人或者其他组织可通过本网站“依申请公开”栏目在线提交申请，或以信函、传真、当面方式提交。
-行政机关收到申请后能够当场答复的当场答复；不能当场答复的，自收到申请之日起20个工作日内答复；需要延长答复期限的，经负责人同意可延长，延长期限最长不超过20个工作日。</p>
-<h2>三、受理机构</h2><p>名称：{office}<br>地址：{address}<br>办公时间：工作日 8:30-12:00，14:30-17:30<br>电话：{phone}</p>
-<h2>四、监督和救济</h2><p>申请人认为行政机关在政府信息公开工作中侵犯其合法权益的，可以向上一级行政机关或者政府信息公开工作主管部门投诉、举报，也可以依法申请行政复议或者提起行政诉讼。</p>"""
-
-RULES = """<p>本机关依据《中华人民共和国政府信息公开条例》建立健全以下制度：</p>
-<ul><li>政府信息公开保密审查制度（先审后发）</li><li>政府信息主动公开制度</li><li>依申请公开办理制度</li>
-<li>政策解读与回应关切制度</li><li>政务公开工作考核、社会评议和责任追究制度</li></ul>"""
-
 
 @transaction.atomic
 def load_portal_demo() -> None:
@@ -66,20 +56,12 @@ def load_portal_demo() -> None:
                     "order": order,
                 },
             )
-        office = Organisation.objects.filter(site=site, name="区政务公开办公室").first()
-        guide = GUIDE.format(
-            office=office.name if office else site.sponsor, address=site.address, phone=site.phone
-        )
-        DisclosurePage.objects.get_or_create(
-            site=site,
-            kind=DisclosurePageKind.GUIDE,
-            defaults={"title": "政府信息公开指南", "body": guide},
-        )
-        DisclosurePage.objects.get_or_create(
-            site=site,
-            kind=DisclosurePageKind.RULES,
-            defaults={"title": "政府信息公开制度", "body": RULES},
-        )
+        for kind in DisclosurePageKind.values:
+            DisclosurePage.objects.get_or_create(
+                site=site,
+                kind=kind,
+                defaults={"title": DEFAULT_TITLES[kind], "body": default_body(site, kind)},
+            )
 
 
 GAZETTE_RECORDS = [

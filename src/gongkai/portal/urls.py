@@ -7,6 +7,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("organisations/", views.organisations, name="organisations"),
+    path("organisations/<int:pk>/", views.organisation, name="organisation"),
     path("xxgk/", views.disclosure, name="disclosure"),
     path("columns/<slug:slug>/", views.column, name="column"),
     path("xxgk/<slug:kind>/", views.disclosure_page, name="disclosure_page"),

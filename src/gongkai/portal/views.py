@@ -7,10 +7,11 @@ from django.shortcuts import get_object_or_404, render
 from gongkai.core.extensions import home_sections, render_panels
 from gongkai.core.models import Organisation
 from gongkai.records.models import State
-from gongkai.records.selectors import published_records
+from gongkai.records.selectors import published_records, record_links
 from gongkai.search.service import site_ids_for
 
-from .models import Column, DisclosurePage, GazetteIssue, ReadingPoint
+from .disclosure import page_for, section
+from .models import Column, DisclosurePageKind, GazetteIssue, ReadingPoint
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -57,17 +58,37 @@ def organisations(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/organisations.html", {"organisations": orgs})
 
 
-def disclosure(request: HttpRequest) -> HttpResponse:
-    """The 政府信息公开 section laid out as 国办发〔2017〕47号 expects."""
+def organisation(request: HttpRequest, pk: int) -> HttpResponse:
+    """One organisation: its functions, contacts and the information it has published."""
     if request.site is None:
         raise Http404
-    pages = {page.kind: page for page in DisclosurePage.objects.filter(site=request.site)}
-    return render(request, "portal/disclosure.html", {"pages": pages})
+    org = get_object_or_404(Organisation, pk=pk, site=request.site, is_active=True)
+    records = record_links(published_records(request.site).filter(organisation=org))
+    page = Paginator(records, 20).get_page(request.GET.get("page"))
+    context = {
+        "org": org,
+        "page": page,
+        "parent": Organisation.objects.get_parent(org),
+        "children": Organisation.objects.get_children(org).filter(is_active=True),
+    }
+    return render(request, "portal/organisation.html", context)
+
+
+def disclosure(request: HttpRequest) -> HttpResponse:
+    """The 政府信息公开 section laid out as 国办发〔2017〕47号 prescribes: 公开指南, 公开制度,
+    法定主动公开内容, 依申请公开, 公开年报."""
+    if request.site is None:
+        raise Http404
+    return render(request, "portal/disclosure.html", {"parts": section(request.site)})
 
 
 def disclosure_page(request: HttpRequest, kind: str) -> HttpResponse:
-    page = get_object_or_404(DisclosurePage, site=request.site, kind=kind)
-    return render(request, "portal/disclosure_page.html", {"page": page})
+    if request.site is None or kind not in DisclosurePageKind.values:
+        raise Http404
+    page = page_for(request.site, kind)
+    return render(
+        request, "portal/disclosure_page.html", {"page": page, "parts": section(request.site)}
+    )
 
 
 def reading_points(request: HttpRequest) -> HttpResponse:

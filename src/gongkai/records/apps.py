@@ -16,11 +16,12 @@ class RecordsConfig(AppConfig):
             NavLink,
             add_nav,
             public_nav,
+            register_sitemap,
             staff_nav,
             workbench_panels,
         )
 
-        from . import indexing
+        from . import indexing, sitemaps
         from .selectors import published_records
         from .staff_views import workbench_panel
 
@@ -30,6 +31,8 @@ class RecordsConfig(AppConfig):
         if workbench_panel not in workbench_panels:
             workbench_panels.append(workbench_panel)
         indexing.register_source()
+        register_sitemap("pages", sitemaps.RecordListSitemap)
+        register_sitemap("records", sitemaps.RecordSitemap)
         # The catalogue's leaf pages and counts read published records through this.
         register_published_records(published_records)
         register_demo_loader("records", "gongkai.records.demo.load_records_demo", order=30)

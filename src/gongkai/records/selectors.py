@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from gongkai.core.pagination import MAX_ID
 
 from .models import InterpretationRule, Kind, Record, RevisionState, State
 
@@ -91,3 +96,104 @@ def interpretation_pending(record: Record) -> bool:
 def update_history(record: Record):
     """更新记录: published versions after the first, oldest first."""
     return record.revisions.filter(state=RevisionState.PUBLISHED, number__gt=1).order_by("number")
+
+
+# --------------------------------------------------------------------------- browsing
+
+#: /records/ filters: GET parameter -> label. 《政府信息公开条例》第二十四条: retrieval on the
+#: one platform; the section is browsed by organisation, catalogue item, kind and year.
+FILTERS = {"org": "发布机构", "item": "公开事项", "kind": "信息类别", "year": "发布年份"}
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Browse:
+    records: QuerySet[Record]
+    filters: dict[str, str]
+    facets: dict[str, list[FacetOption]]
+
+    @property
+    def active(self) -> list[tuple[str, str, str]]:
+        """(parameter, filter label, value label) of the filters in force."""
+        result = []
+        for key, value in self.filters.items():
+            options = {o.value: o.label for o in self.facets.get(key, [])}
+            result.append((key, FILTERS[key], options.get(value, value)))
+        return result
+
+    @property
+    def total(self) -> int:
+        """The number of listed records: the kind facet narrowed by the kind filter."""
+        kind = self.filters.get("kind")
+        return sum(o.count for o in self.facets["kind"] if kind is None or o.value == kind)
+
+
+def parse_filters(params) -> dict[str, str]:
+    """The valid filters of a query string; anything malformed is ignored, never an error."""
+    filters = {}
+    for key in ("org", "item"):
+        value = params.get(key, "")
+        if value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+            filters[key] = str(int(value))
+    if params.get("kind", "") in Kind.values:
+        filters["kind"] = params["kind"]
+    year = params.get("year", "")
+    if year.isascii() and year.isdigit() and len(year) == 4:
+        filters["year"] = year
+    return filters
+
+
+def _apply(qs: QuerySet[Record], filters: dict[str, str], skip: str = "") -> QuerySet[Record]:
+    lookups = {
+        "org": "organisation_id",
+        "item": "catalogue_item_id",
+        "kind": "kind",
+        "year": "published_at__year",
+    }
+    return qs.filter(**{lookups[k]: v for k, v in filters.items() if k != skip})
+
+
+def browse(site, params) -> Browse:
+    """The site's public records under the filters in `params`, and per filter the count of
+    each value given the other filters (so the counts always add up to what the list shows).
+    One grouped query per filter, whatever the number of records or values."""
+    filters = parse_filters(params)
+    base = published_records(site)
+    facets = {}
+    grouped = _apply(base, filters, "org").order_by()
+    facets["org"] = [
+        FacetOption(str(row["organisation_id"]), row["organisation__name"], row["n"])
+        for row in grouped.values("organisation_id", "organisation__name", "organisation__path")
+        .annotate(n=Count("id"))
+        .order_by("organisation__path")
+    ]
+    grouped = _apply(base, filters, "item").order_by()
+    facets["item"] = [
+        FacetOption(str(row["catalogue_item_id"]), row["catalogue_item__name"], row["n"])
+        for row in grouped.values(
+            "catalogue_item_id", "catalogue_item__name", "catalogue_item__path"
+        )
+        .annotate(n=Count("id"))
+        .order_by("catalogue_item__path")
+    ]
+    kinds = dict(Kind.choices)
+    grouped = _apply(base, filters, "kind").order_by()
+    facets["kind"] = [
+        FacetOption(row["kind"], str(kinds.get(row["kind"], row["kind"])), row["n"])
+        for row in grouped.values("kind").annotate(n=Count("id")).order_by("kind")
+    ]
+    grouped = _apply(base, filters, "year").order_by()
+    facets["year"] = [
+        FacetOption(str(row["y"]), f"{row['y']}年", row["n"])
+        for row in grouped.annotate(y=ExtractYear("published_at"))
+        .values("y")
+        .annotate(n=Count("id"))
+        .order_by("-y")
+    ]
+    return Browse(record_links(_apply(base, filters)), filters, facets)

@@ -10,7 +10,6 @@ from urllib.parse import quote, urlencode
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +23,6 @@ from gongkai.catalogue.models import CatalogueItem
 from . import notify, selectors
 from .forms import SubscribeForm
 from .models import Attachment, Record, State
-from .sitemaps import RecordListSitemap, RecordSitemap
 from .workflow import public_attachments, records_for
 
 
@@ -51,17 +49,44 @@ def _site(request):
 
 
 def record_list(request: HttpRequest) -> HttpResponse:
-    """最新信息: the site's latest records, optionally one catalogue item's."""
+    """最新信息: the site's records, browsable by organisation, catalogue item, kind and year
+    (GET parameters, so every filtered list has an address and works without JavaScript)."""
     site = _site(request)
-    records = selectors.published_records(site)
+    result = selectors.browse(site, request.GET)
     item = None
-    if request.GET.get("item", "").isdigit():
-        item = get_object_or_404(CatalogueItem, pk=request.GET["item"], site=site)
-        records = records.filter(catalogue_item=item)
-    page = Paginator(records, 20).get_page(request.GET.get("page"))
-    return render(
-        request, "records/list.html", {"page": page, "item": item, "feeds": feed_links(item)}
-    )
+    if "item" in result.filters:  # bounded by parse_filters: no 20-digit ID reaches SQLite
+        item = get_object_or_404(CatalogueItem, pk=result.filters["item"], site=site)
+    paginator = Paginator(result.records, 20)
+    paginator.count = result.total  # known from the facets: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    facets = [
+        {
+            "key": key,
+            "label": selectors.FILTERS[key],
+            "options": [(o, o.value == result.filters.get(key)) for o in options],
+        }
+        for key, options in result.facets.items()
+    ]
+    active = [
+        (label, value, _query_without(request.GET, key)) for key, label, value in result.active
+    ]
+    context = {
+        "page": page,
+        "item": item,
+        "browse": result,
+        "facets": facets,
+        "active": active,
+        "feeds": feed_links(item),
+    }
+    return render(request, "records/list.html", context)
+
+
+def _query_without(params, key: str) -> str:
+    """This list's address without one filter (and back on its first page)."""
+    query = params.copy()
+    for name in (key, "page"):
+        query.pop(name, None)
+    return f"{reverse('records:list')}?{query.urlencode()}" if query else reverse("records:list")
 
 
 def _public_record(request, index_number: str) -> Record:
@@ -189,9 +214,3 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         notify.unsubscribe(token)
         return render(request, "records/subscription_done.html", {"sub": sub, "done": "left"})
     return render(request, "records/subscription_done.html", {"sub": sub, "ask": "leave"})
-
-
-def sitemap(request: HttpRequest) -> HttpResponse:
-    """/sitemap.xml for the request's site (sitemaps.org 0.9)."""
-    site = _site(request)
-    return sitemap_view(request, {"pages": RecordListSitemap(site), "records": RecordSitemap(site)})
