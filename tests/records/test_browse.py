@@ -175,6 +175,11 @@ def test_organisation_page_lists_its_duties_and_records(client, world, demo):
     assert housing.duties and housing.duties in html
     assert "（3 条）" in html and "浏览测试0" in html and "浏览测试3" not in html
     assert f"/records/?org={housing.pk}" in html
+    # its duties under the standard: the leaves naming it as 公开主体, with what it published
+    water, permits, relief = world["items"]
+    assert f'href="/catalogue/item/{water.pk}/"' in html
+    assert f'href="/catalogue/item/{permits.pk}/"' in html
+    assert f'href="/catalogue/item/{relief.pk}/"' not in html
     assert "浏览测试3" in client.get(f"/organisations/{civil.pk}/").content.decode()
     ouhai_org = org(type(demo).objects.get(slug="ouhai"), "区民政局")
     assert client.get(f"/organisations/{ouhai_org.pk}/").status_code == 404

@@ -529,9 +529,15 @@ def unparsed_deadlines(site):
 def duties_for(user, site):
     """The leaves an agency is responsible for (its own organisations)."""
     mine = permissions.organisations_for(user, roles=(Role.EDITOR, Role.REVIEWER), site=site)
+    return leaves_for_organisations(site, mine)
+
+
+def leaves_for_organisations(site, organisations):
+    """The leaves in force (not retired) that name these organisations as 公开主体: their
+    public duties under the standard catalogue."""
     return (
         CatalogueItem.objects.filter(
-            site=site, numchild=0, is_retired=False, organisations__in=mine
+            site=site, numchild=0, is_retired=False, organisations__in=organisations
         )
         .distinct()
         .select_related("domain")

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from gongkai.catalogue.services import leaves_for_organisations, record_counts
 from gongkai.core.extensions import home_sections, render_panels
 from gongkai.core.models import Organisation
 from gongkai.records.models import State
@@ -65,8 +66,13 @@ def organisation(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation, pk=pk, site=request.site, is_active=True)
     records = record_links(published_records(request.site).filter(organisation=org))
     page = Paginator(records, 20).get_page(request.GET.get("page"))
+    duties = list(leaves_for_organisations(request.site, [org]))
+    counts = record_counts([item.pk for item in duties])
+    for item in duties:
+        item.published_count = counts.get(item.pk, 0)
     context = {
         "org": org,
+        "duties": duties,
         "page": page,
         "parent": Organisation.objects.get_parent(org),
         "children": Organisation.objects.get_children(org).filter(is_active=True),
