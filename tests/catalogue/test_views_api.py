@@ -51,7 +51,7 @@ def test_public_pages(client, catalogue_demo):
     shizheng = Domain.objects.get(site=catalogue_demo, name="市政服务")
     page = client.get("/catalogue/").content.decode()
     assert "市政服务领域" in page and "现行版本：第1版" in page
-    assert "一级事项 10 项、二级事项 30 项、三级事项 0 项、政府信息 0 条" in page
+    assert "一级事项 10 项、二级事项 30 项，末级事项 30 项，政府信息 0 条" in page
     body = client.get(f"/catalogue/{shizheng.pk}/").content.decode()
     assert "燃气经营许可证核发" in body and "rowspan=" in body and "cat-cards" in body
     assert "catalogue/catalogue.css" in body

@@ -143,8 +143,9 @@ def load_gazette_demo() -> list[str]:
             )
             if leaf is None or not User.objects.filter(username=f"{prefix}_admin").exists():
                 continue
-            for days_ago, fields in enumerate(GAZETTE_RECORDS, start=5):
-                _publish(site, leaf, fields, prefix, days_ago)
+            for fields in GAZETTE_RECORDS:
+                # the newest documents: their 文号 come after every earlier one of the year
+                _publish(site, leaf, fields, prefix, 1)
         # This year's issue: this year's gazette articles and the 区政府 and its office's policies.
         year = timezone.localdate().year
         records = list(

@@ -429,7 +429,10 @@ def _draft(site, info, orgs, rng, plan, leaf, org, written, values, counter) -> 
     day = written + timedelta(days=delay)
     while not is_workday(day):
         day += timedelta(days=1)
-    day = min(day, timezone.localdate() - timedelta(days=1))
+    newest = timezone.localdate() - timedelta(days=1)
+    while not is_workday(newest):
+        newest -= timedelta(days=1)
+    day = min(day, newest)
     moment = time(rng.randint(8, 17), rng.randint(0, 59))
     published = timezone.make_aware(datetime.combine(max(day, written), moment))
     body = _body(plan, ctx, rng, ctx["org"], written)
