@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -70,6 +70,13 @@ def test_each_site_has_a_year_and_a_half_of_records(loaded):
         assert all(is_workday(p.date()) for p in published)
         assert all(is_workday(r.written_on) for r in records if r.written_on)
         assert all(r.formed_on <= timezone.localtime(r.published_at).date() for r in records)
+        # a quarter's report comes out after the quarter, never for one still running
+        for record in records:
+            quarter = re.search(r"(\d{4})年第([1-4])季度", record.title)
+            if quarter:
+                year, q = int(quarter[1]), int(quarter[2])
+                ended = date(year + q // 4, q * 3 % 12 + 1, 1)
+                assert record.written_on >= ended, (record.title, record.written_on)
         assert all(r.index_number for r in records)
         assert len({r.index_number for r in records}) == len(records)
         assert all(r.revisions.filter(number=1).exists() for r in records[:20])

@@ -241,18 +241,6 @@ def _fill(template: str, ctx: _Context) -> str:
     return template.format_map(ctx)
 
 
-def _workday(d: date, latest: date) -> date:
-    """The first working day from `d`, or the last one before `latest` if that is later."""
-    day = d
-    while not is_workday(day):
-        day += timedelta(days=1)
-    if day > latest:
-        day = latest
-        while not is_workday(day):
-            day -= timedelta(days=1)
-    return day
-
-
 def _month_start(d: date, months: int) -> date:
     index = d.year * 12 + d.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
@@ -263,7 +251,9 @@ def _occasions(plan: Plan, rng: random.Random, start: date, last: date) -> list[
     found: list[tuple[date, dict]] = []
 
     def add(day: date, **values) -> None:
-        day = _workday(day, last)
+        # a period whose report would come out after yesterday has not been published yet
+        while not is_workday(day):
+            day += timedelta(days=1)
         if start <= day <= last:
             found.append((day, values))
 
