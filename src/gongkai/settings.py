@@ -52,7 +52,10 @@ DEMO = env_bool("DEMO", False)
 REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEMO)
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not (DEMO or DEBUG))
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# The demo serves each site at its own name under .localhost (yingjiang.localhost,
+# ouhai.localhost …, which browsers resolve to the loopback address: RFC 6761 6.3).
+_DEMO_HOSTS = ",.localhost" if DEMO else ""
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver" + _DEMO_HOSTS)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [

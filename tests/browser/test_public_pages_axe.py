@@ -108,9 +108,8 @@ def test_every_public_page_at_desktop_and_phone(public_urls, browser, live_serve
     page = browser.new_page(base_url=live_server.url)
     page.goto(public_urls["search"])  # the demo's records reached the index on publication
     assert page.locator(".search-hit").count() >= 1
-    assert page.locator(".search-hit").count() == int(
-        page.locator(".search-total").inner_text().split("共找到 ")[1].split(" ")[0]
-    )
+    total = int(page.locator(".search-total").inner_text().split("共找到 ")[1].split(" ")[0])
+    assert page.locator(".search-hit").count() == min(total, 20)  # the first page of results
     page.goto(public_urls["search_empty"])
     assert page.locator(".search-hit").count() == 0
     page.goto(public_urls["withdrawn"])

@@ -47,7 +47,11 @@ def test_demo_issue_pdf_has_cover_contents_and_articles(issue):
     flat = text.replace(" ", "").replace("\n", "")
     assert "迎江区人民政府公报" in flat
     assert "区人民政府关于印发2026年政务公开工作要点的通知" in flat
-    assert "政〔2026〕12号" in flat
+    notice = Record.objects.get(
+        site=issue.site, title="区人民政府关于印发2026年政务公开工作要点的通知"
+    )
+    assert notice.document_number == f"迎政〔{notice.written_on.year}〕1号"  # 区政府's 代字
+    assert notice.document_number in flat
     assert "—2—" in flat  # page numbers from @page
 
 

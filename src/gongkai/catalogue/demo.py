@@ -1,4 +1,5 @@
-"""Demo catalogues: 迎江区 市政服务 and 瓯海区 义务教育, 扶贫救灾, 民生实事项目, 社会救助.
+"""Demo catalogues: 迎江区 市政服务 with 财政预决算, 重大建设项目, 义务教育, 社会救助, 安全生产 and
+城乡规划; 瓯海区 义务教育, 扶贫救灾, 民生实事项目, 社会救助, 养老服务 and 卫生健康.
 
 The rows in fixtures/demo_rows.py are written to an .xlsx in the national layout and go
 through the real importer, as a county's file would; then version 1 is published. Running it
@@ -11,7 +12,7 @@ from django.db import transaction
 from gongkai.core import permissions
 from gongkai.core.models import Site, User
 
-from .fixtures.demo_rows import OUHAI, YINGJIANG_SHIZHENG
+from .fixtures.demo_rows import ouhai_domains, yingjiang_domains
 from .io.exporter import write_xlsx
 from .io.importer import import_catalogue
 from .models import CatalogueVersion, Channel
@@ -63,7 +64,7 @@ def load_catalogue_demo() -> list[str]:
     """Import the demo catalogues and publish a version where something changed."""
     lines = []
     actor = User.objects.filter(username="admin").first() or permissions.SYSTEM
-    for slug, domains in (("yingjiang", {"市政服务": YINGJIANG_SHIZHENG}), ("ouhai", OUHAI)):
+    for slug, domains in (("yingjiang", yingjiang_domains()), ("ouhai", ouhai_domains())):
         site = Site.objects.filter(slug=slug).first()
         if site is None:
             continue

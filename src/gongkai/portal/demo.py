@@ -70,7 +70,7 @@ GAZETTE_RECORDS = [
         "kind": "gazette",
         "genre": "通知",
         "subject": "01",
-        "document_number": "政〔2026〕12号",
+        "issuer": "区人民政府",
         "summary": "印发本区2026年政务公开工作要点。",
         "body": "<p>各镇人民政府、街道办事处，区政府各部门：</p>"
         "<p>现将《2026年政务公开工作要点》印发给你们，请结合实际认真贯彻落实。</p>"
@@ -83,7 +83,7 @@ GAZETTE_RECORDS = [
         "kind": "gazette",
         "genre": "通知",
         "subject": "01",
-        "document_number": "政办〔2026〕5号",
+        "issuer": "区人民政府办公室",
         "summary": "因人事变动，调整区政务公开领导小组成员。",
         "body": "<p>因人事变动，经区政府同意，对区政务公开领导小组成员进行调整。"
         "领导小组办公室设在区政府办公室，负责日常工作。</p>",
@@ -94,9 +94,11 @@ GAZETTE_RECORDS = [
 def load_gazette_demo() -> list[str]:
     """One published 政府公报 issue per demo site, made of published records (after the records
     demo). Gazette-kind records are published through the real records workflow. Idempotent."""
+    from django.db.models import Q
     from django.utils import timezone
 
-    from gongkai.core.models import User
+    from gongkai.catalogue.models import CatalogueItem
+    from gongkai.core.models import OrganisationKind, User
     from gongkai.records.demo import _leaf, _publish
     from gongkai.records.models import Kind, Record, State
 
@@ -113,17 +115,34 @@ def load_gazette_demo() -> list[str]:
             continue
         published = Record.objects.filter(site=site, state=State.PUBLISHED)
         if not published.filter(kind=Kind.GAZETTE).exists():
-            leaf = _leaf(site, ("规范性文件", "政策", "文件"))
+            # a leaf the 区政府办公室 publishes under: its documents go in the gazette
+            leaf = _leaf(site, ("政策文件",), fallback=False) or (
+                CatalogueItem.objects.filter(
+                    site=site, numchild=0, organisations__name="区人民政府办公室"
+                )
+                .order_by("path")
+                .first()
+            )
             if leaf is None or not User.objects.filter(username=f"{prefix}_admin").exists():
                 continue
-            for days_ago, fields in enumerate(GAZETTE_RECORDS, start=5):
-                _publish(site, leaf, fields, prefix, days_ago)
+            for fields in GAZETTE_RECORDS:
+                # the newest documents: their 文号 come after every earlier one of the year
+                _publish(site, leaf, fields, prefix, 1)
+        # This year's issue: this year's gazette articles and the 区政府 and its office's policies.
+        year = timezone.localdate().year
         records = list(
-            published.filter(kind__in=[Kind.GAZETTE, Kind.POLICY]).order_by("published_at", "pk")
+            published.filter(published_at__year=year)
+            .filter(
+                Q(kind=Kind.GAZETTE)
+                | Q(
+                    kind=Kind.POLICY,
+                    organisation__kind__in=[OrganisationKind.GOVERNMENT, OrganisationKind.OFFICE],
+                )
+            )
+            .order_by("published_at", "pk")
         )
         if not records:
             continue
-        year = timezone.localdate().year
         with transaction.atomic():
             issue, _ = GazetteIssue.objects.get_or_create(site=site, year=year, number=1)
             for order, record in enumerate(records, start=1):

@@ -35,6 +35,10 @@ class RecordsConfig(AppConfig):
         register_sitemap("records", sitemaps.RecordSitemap)
         # The catalogue's leaf pages and counts read published records through this.
         register_published_records(published_records)
+        # 18 months of publishing first, then the workflow demo's newest records on top.
+        register_demo_loader(
+            "records_archive", "gongkai.records.demo_archive.load_archive_demo", order=25
+        )
         register_demo_loader("records", "gongkai.records.demo.load_records_demo", order=30)
         self.register_jobs()
 

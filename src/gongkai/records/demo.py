@@ -1,18 +1,21 @@
 """Demo records for 迎江区 and 瓯海区, published through the real workflow (draft → submit →
-confidentiality review → approve → publish) under the demo catalogue's leaves. Idempotent:
-a title that already exists on a site is skipped."""
+confidentiality review → approve → publish) under the demo catalogue's leaves, as the newest
+records on top of the 18-month archive (`demo_archive`). Each goes under the leaf its keywords
+name, or is left out on a site without one (瓯海区 has no 市政服务 catalogue). Idempotent: a
+title that already exists on a site is skipped."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
 from gongkai.catalogue.models import CatalogueItem
-from gongkai.core.models import Organisation, Site, User
+from gongkai.core.models import Organisation, OrganisationKind, Site, User
+from gongkai.core.workcalendar import is_workday
 
-from . import workflow
-from .models import InterpretationRule, ItemPublishing, Kind, Record
+from . import indexing, numbering, workflow
+from .models import InterpretationRule, ItemPublishing, Kind, Record, RecordRevision
 
 CHECKS = {
     "no_state_secrets": True,
@@ -83,7 +86,7 @@ POLICY = {
     "kind": Kind.POLICY,
     "genre": "办法",
     "subject": "09",
-    "document_number": "政规〔2026〕1号",
+    "issuer": "区人民政府办公室",  # numbered with the office's 代字 (迎政办〔year〕N号)
     "summary": "规范城市道路占用、挖掘的审批与监管。",
     "body": "<h2>第一章 总则</h2><p>第一条 为加强城市道路管理，保障城市道路完好，根据《城市道路管理条例》，"
     "结合本区实际，制定本办法。</p><p>第二条 本办法适用于本区行政区域内城市道路的占用、挖掘及其监督管理。</p>",
@@ -99,25 +102,69 @@ INTERPRETATION = {
 }
 
 
-def _leaf(site: Site, keywords) -> CatalogueItem | None:
+def _leaf(site: Site, keywords, fallback: bool = True) -> CatalogueItem | None:
     leaves = CatalogueItem.objects.filter(site=site, numchild=0).order_by("path")
     for word in keywords:
         found = leaves.filter(name__contains=word).first()
         if found:
             return found
-    return leaves.first()
+    return leaves.first() if fallback else None
+
+
+def workdays_ago(n: int):
+    """The n-th working day before today: demo documents are dated on working days."""
+    day = timezone.localdate()
+    while n:
+        day -= timedelta(days=1)
+        n -= is_workday(day)
+    return day
+
+
+def _numbered(site: Site, fields: dict, written) -> tuple[dict, Organisation | None]:
+    """A document with an `issuer` gets that organisation's 文号 of the year (demo_archive's
+    机关代字), taken from the same counter as the archive's documents."""
+    from .demo_archive import SITES
+
+    fields = dict(fields)
+    issuer = fields.pop("issuer", None)
+    if not issuer:
+        return fields, None
+    if issuer == "区人民政府":
+        organisation = Organisation.objects.get(site=site, kind=OrganisationKind.GOVERNMENT)
+    else:
+        organisation = Organisation.objects.get(site=site, name=issuer)
+    code = SITES.get(site.slug, {}).get("codes", {}).get(organisation.name)
+    if code and not fields.get("document_number"):
+        fields["document_number"] = numbering.next_document_number(site, code, written.year)
+    return fields, organisation
+
+
+def _backdate(record: Record, written) -> None:
+    """Published on the working day after it was written, not at the moment the demo ran."""
+    day = written + timedelta(days=1)
+    while not is_workday(day):
+        day += timedelta(days=1)
+    day = min(day, timezone.localdate())
+    moment = timezone.make_aware(datetime.combine(day, time(9, 30)))
+    moment = min(moment, timezone.now())
+    Record.objects.filter(pk=record.pk).update(published_at=moment)
+    RecordRevision.objects.filter(record=record, number=1).update(published_at=moment)
+    indexing.refresh(record.pk)
 
 
 def _publish(site: Site, leaf: CatalogueItem, fields: dict, prefix: str, days_ago: int):
     existing = Record.objects.filter(site=site, title=fields["title"]).first()
     if existing:
         return existing
-    organisation = leaf.organisations.filter(site=site).first() or Organisation.objects.get(
-        site=site, name="区住房和城乡建设局"
+    formed = workdays_ago(days_ago)
+    fields, issuer = _numbered(site, fields, formed)
+    organisation = (
+        issuer
+        or leaf.organisations.filter(site=site).first()
+        or Organisation.objects.get(site=site, name="区住房和城乡建设局")
     )
     drafter = User.objects.get(username=f"{prefix}_admin")
     approver = User.objects.get(username="admin")
-    formed = timezone.localdate() - timedelta(days=days_ago)
     record, _ = workflow.create_draft(
         drafter,
         organisation=organisation,
@@ -128,6 +175,7 @@ def _publish(site: Site, leaf: CatalogueItem, fields: dict, prefix: str, days_ag
     workflow.review_confidentiality(approver, record, CHECKS, "经审查不涉密")
     workflow.approve(approver, record)
     workflow.publish(approver, record)
+    _backdate(record, formed)
     return record
 
 
@@ -149,17 +197,20 @@ def load_records_demo() -> list[str]:
             continue
         count = 0
         for days_ago, (keywords, fields) in enumerate(DEMO, start=3):  # one a few days apart
-            leaf = _leaf(site, keywords)
-            _publish(site, leaf, fields, prefix, days_ago)
-            count += 1
-        leaf = _leaf(site, ("规范性文件", "政策", "文件"))
-        ItemPublishing.objects.get_or_create(
-            catalogue_item=leaf, defaults={"interpretation_rule": InterpretationRule.BLOCK}
-        )
-        if not Record.objects.filter(site=site, title=POLICY["title"]).exists():
-            _publish_policy_pair(site, leaf, prefix)
-        count += 2
-        lines.append(f"{site.name}：演示政府信息 {count} 条已发布。")
+            leaf = _leaf(site, keywords, fallback=False)
+            if leaf is not None:
+                _publish(site, leaf, fields, prefix, days_ago)
+                count += 1
+        leaf = _leaf(site, ("政策文件",), fallback=False)
+        if leaf is not None:
+            ItemPublishing.objects.get_or_create(
+                catalogue_item=leaf, defaults={"interpretation_rule": InterpretationRule.BLOCK}
+            )
+            if not Record.objects.filter(site=site, title=POLICY["title"]).exists():
+                _publish_policy_pair(site, leaf, prefix)
+            count += 2
+        if count:
+            lines.append(f"{site.name}：演示政府信息 {count} 条已发布。")
     return lines
 
 
@@ -170,12 +221,14 @@ def _publish_policy_pair(site: Site, leaf: CatalogueItem, prefix: str) -> Record
     )
     drafter = User.objects.get(username=f"{prefix}_admin")
     approver = User.objects.get(username="admin")
-    formed = timezone.localdate() - timedelta(days=2)
+    formed = workdays_ago(2)
+    fields, issuer = _numbered(site, POLICY, formed)
+    organisation = issuer or organisation
     policy, _ = workflow.create_draft(
         drafter,
         organisation=organisation,
         catalogue_item=leaf,
-        data={"formed_on": formed, "written_on": formed, **POLICY},
+        data={"formed_on": formed, "written_on": formed, **fields},
     )
     workflow.submit(drafter, policy)
     workflow.review_confidentiality(approver, policy, CHECKS, "经审查不涉密")
@@ -190,4 +243,6 @@ def _publish_policy_pair(site: Site, leaf: CatalogueItem, prefix: str) -> Record
     workflow.review_confidentiality(approver, interpretation, CHECKS, "经审查不涉密")
     workflow.approve(approver, interpretation)
     workflow.publish(approver, Record.objects.get(pk=policy.pk))
+    _backdate(policy, formed)
+    _backdate(interpretation, formed)
     return policy

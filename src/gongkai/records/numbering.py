@@ -72,3 +72,27 @@ def next_index_number(record: Record, year: int) -> str:
 
     serial = next_value(record.site, SEQUENCE, scope, is_free=is_free)
     return pattern.format(serial=serial, **values)
+
+
+# --------------------------------------------------------------------------- 文号
+
+#: the core.Sequence namespace of 发文字号
+DOCUMENT_SEQUENCE = "records.document_number"
+
+
+def format_document_number(prefix: str, year: int, serial: int) -> str:
+    """机关代字〔年份〕序号号 (GB/T 9704-2012 7.2.4: 六角括号, no leading zeros, no 第)."""
+    return f"{prefix}〔{year}〕{serial}号"
+
+
+def next_document_number(site, prefix: str, year: int) -> str:
+    """The issuer's next 文号 of the year: one counter per 机关代字 and year, never a number
+    already on one of the site's records. Run it in 成文日期 order for numbers that increase
+    with the date, inside the transaction that saves the record."""
+
+    def is_free(serial: int) -> bool:
+        number = format_document_number(prefix, year, serial)
+        return not Record.objects.filter(site=site, document_number=number).exists()
+
+    serial = next_value(site, DOCUMENT_SEQUENCE, f"{prefix}〔{year}〕", is_free=is_free)
+    return format_document_number(prefix, year, serial)
