@@ -1,6 +1,7 @@
 """The public page, lists, feeds (parsed with feedparser) and the sitemap (validated against
 the sitemaps.org 0.9 schema)."""
 
+import re
 from pathlib import Path
 
 import feedparser
@@ -36,6 +37,19 @@ def test_detail_page_shows_the_metadata_block(client, editor, reviewer, housing,
     assert f"/records/{record.index_number}/qr.svg" in html
     assert "打印本页" in html
     assert 'name="font" value="l"' in html  # 字号 大/中/小 from base.html
+
+
+def test_detail_page_shows_only_the_properties_of_its_kind(client, editor, reviewer, housing, leaf):
+    """Before: a news item showed 文号, 成文日期 and 有效性 as three empty "—" cells."""
+    news = published(editor, reviewer, housing, leaf, kind="general", title="工作动态一则")
+    html = client.get(f"/records/{news.index_number}/").content.decode()
+    table = html[html.index('class="record-meta-table"') : html.index("</table>")]
+    for label in ("索引号", "发布机构", "发布日期", "主题分类", "公开事项"):
+        assert f'<th scope="row">{label}</th>' in table
+    for label in ("文号", "成文日期", "有效性"):
+        assert f'<th scope="row">{label}</th>' not in table
+    cells = re.findall(r'<th scope="row">([^<]+)</th><td[^>]*>([^<]*)</td>', table)
+    assert [label for label, value in cells if value == "—"] == ["主题词"]  # none typed
 
 
 def test_unpublished_record_is_not_public(client, editor, housing, leaf):

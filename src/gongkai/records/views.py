@@ -14,6 +14,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
@@ -23,7 +26,7 @@ from gongkai.catalogue.models import CatalogueItem
 from . import notify, selectors
 from .forms import SubscribeForm
 from .models import Attachment, Record, State
-from .workflow import public_attachments, records_for
+from .workflow import fields_for_kind, public_attachments, records_for
 
 
 def feed_links(item=None) -> dict | None:
@@ -107,6 +110,7 @@ def record_detail(request: HttpRequest, index_number: str) -> HttpResponse:
     page_url = request.build_absolute_uri(record.get_absolute_url())
     context = {
         "record": record,
+        "property_rows": property_rows(record),
         "withdrawn": withdrawn,
         "attachments": [] if withdrawn else public_attachments(record),
         "interpretations": selectors.interpretations_of(record),
@@ -119,6 +123,35 @@ def record_detail(request: HttpRequest, index_number: str) -> HttpResponse:
         "error_report_url": error_report_link(record, page_url),
     }
     return render(request, "records/detail.html", context)
+
+
+def property_rows(record: Record) -> list[list[tuple[str, str]]]:
+    """The record's properties (信息属性) two to a row, as the 政府信息公开 pages lay them out;
+    文号, 成文日期 and 有效性 only for the kinds they belong to (workflow.KIND_FIELDS), so a
+    news item does not show three empty "—" cells."""
+    applies = fields_for_kind(record.kind)
+    properties = [
+        (_("索引号"), record.index_number),
+        (_("主题分类"), record.get_subject_display()),
+        (_("发布机构"), record.organisation.name),
+        (
+            _("发布日期"),
+            date_format(timezone.localtime(record.published_at), "Y-m-d")
+            if record.published_at
+            else "—",
+        ),
+    ]
+    if "document_number" in applies:
+        properties.append((_("文号"), record.document_number or "—"))
+    if "written_on" in applies:
+        written = record.written_on
+        properties.append((_("成文日期"), date_format(written, "Y-m-d") if written else "—"))
+    properties.append((_("体裁"), record.genre))
+    if "validity" in applies:
+        properties.append((_("有效性"), record.get_validity_display() if record.validity else "—"))
+    properties.append((_("公开事项"), record.catalogue_item.name))
+    properties.append((_("主题词"), record.keywords or "—"))
+    return [properties[i : i + 2] for i in range(0, len(properties), 2)]
 
 
 def error_report_link(record: Record, page_url: str) -> str:
