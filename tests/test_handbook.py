@@ -89,7 +89,7 @@ def interface_text() -> str:
     return "\n".join(
         p.read_text(encoding="utf-8")
         for p in sorted(src.rglob("*"))
-        if p.suffix in (".html", ".py")
+        if p.suffix in (".html", ".py", ".js")
     )
 
 
