@@ -112,7 +112,9 @@ def test_site_footer_edit_shows_at_once(client, editor, reviewer, housing, leaf)
     assert "0556-1234567" in html and "迎江区人民政府（测试）" in html
 
 
-def test_the_chrome_follows_the_reading_aids_and_the_visitor(client, editor, reviewer, housing, leaf):
+def test_the_chrome_follows_the_reading_aids_and_the_visitor(
+    client, editor, reviewer, housing, leaf
+):
     record = published(editor, reviewer, housing, leaf)
     url = f"/records/{record.index_number}/"
     assert 'value="l" class="font-btn" aria-pressed="false"' in client.get(url).content.decode()
