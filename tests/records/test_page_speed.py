@@ -157,3 +157,34 @@ def test_neighbour_query_starts_at_the_record(editor, reviewer, housing, leaf):
     sql, params = older.query.sql_with_params()
     plan = _plan(sql, params).replace(" ", "")
     assert "published_at>?ANDpublished_at<?" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite query plans")
+def test_home_column_of_one_kind_reads_its_own_index(yingjiang):
+    """Before: a rare kind (政策解读) walked every record of the site by date (0.35 s)."""
+    qs = selectors.published_records().filter(site_id__in=[yingjiang.pk], kind__in=["policy"])
+    sql, params = qs[:6].query.sql_with_params()
+    plan = _plan(sql, params)
+    assert "records_site_kind_idx" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite query plans")
+def test_item_counts_and_item_feed_use_the_item_indexes(yingjiang, leaf):
+    """Before: counting 政府信息 N 条 read every record row (1.3 s at 200,000); the item feed
+    walked the whole site by date (0.5 s)."""
+    from django.db.models import Count
+
+    from gongkai.records.feeds import ItemFeed
+
+    counts = (
+        selectors.published_records()
+        .filter(catalogue_item_id__in=[leaf.pk])
+        .order_by()
+        .values("catalogue_item_id")
+        .annotate(n=Count("id"))
+    )
+    plan = _plan(*counts.query.sql_with_params())
+    assert "COVERING INDEX records_item_count_idx" in plan, plan
+    feed = ItemFeed().items(leaf)
+    plan = _plan(*feed.query.sql_with_params())
+    assert "site_latest" not in plan and "TEMP B-TREE" not in plan, plan
