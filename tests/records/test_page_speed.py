@@ -188,3 +188,28 @@ def test_item_counts_and_item_feed_use_the_item_indexes(yingjiang, leaf):
     feed = ItemFeed().items(leaf)
     plan = _plan(*feed.query.sql_with_params())
     assert "site_latest" not in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_a_block_inside_a_kept_fragment_follows_the_page_template():
+    """A page that overrides a block inside {% memo %} gets its own copy, and the base page
+    keeps the default."""
+    from django.template import Context, Template, engines
+    from django.template.base import Origin
+
+    from gongkai.core.templatetags import memo
+
+    engine = engines["django"].engine
+    base = Template(
+        '{% load memo %}{% memo "t" %}[{% block b %}默认{% endblock %}]{% endmemo %}',
+        origin=Origin("test/base.html"),
+        engine=engine,
+    )
+    child = Template(
+        "{% extends base %}{% block b %}页面自己的{% endblock %}",
+        origin=Origin("test/child.html"),
+        engine=engine,
+    )
+    memo.clear()
+    assert base.render(Context({})) == "[默认]"
+    assert child.render(Context({"base": base})) == "[页面自己的]"
+    assert base.render(Context({})) == "[默认]"

@@ -6,7 +6,8 @@ every page, yet rendering its translations, URL reversals and static paths cost 
 whole minimal page (issue 11 point 9: 2.5 ms of 5.7 ms on a record page). The key *is* the
 input: a model instance contributes every one of its field values, so editing the site's name
 or footer data shows at once without any invalidation. The fragment must depend only on what
-it names (plus translations and URLs, fixed for a process); anything else belongs outside it.
+it names (plus translations and URLs, fixed for a process, and the blocks the page's own
+template overrides: the page template is part of the key); anything else belongs outside it.
 The store is per process and bounded (least recently used entries go first)."""
 
 from collections import OrderedDict
@@ -45,7 +46,15 @@ class MemoNode(template.Node):
         self.name, self.nodelist, self.vary_on = name, nodelist, vary_on
 
     def render(self, context):
-        key = (self.name, get_language(), *(_key_part(v.resolve(context)) for v in self.vary_on))
+        # The page's own template is part of the key: a {% block %} inside the fragment may be
+        # overridden by the page (the chain of templates is fixed for each page template).
+        page = getattr(getattr(context, "template", None), "origin", None)
+        key = (
+            self.name,
+            getattr(page, "name", None),
+            get_language(),
+            *(_key_part(v.resolve(context)) for v in self.vary_on),
+        )
         with _lock:
             hit = _store.get(key)
             if hit is not None:
