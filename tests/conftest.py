@@ -52,11 +52,21 @@ def _own_search_index(tmp_path, settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     # The calendar and site caches live in the process and do not see test rollbacks.
-    forget_calendar()
+    from gongkai.core.sites import forget_site_hosts
+    from gongkai.core.templatetags import memo
+    from gongkai.records import selectors
+
+    def forget():
+        forget_calendar()
+        forget_site_hosts()
+        memo.clear()
+        selectors.forget_column_latest()
+
+    forget()
     cache.clear()
     yield
     cache.clear()
-    forget_calendar()
+    forget()
 
 
 @pytest.fixture

@@ -141,19 +141,52 @@ def nginx_in_front(app_port: int, static_root: Path, prerendered: dict[str, byte
             _stop(proc, signal.SIGQUIT)  # nginx's graceful shutdown
 
 
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def mix_script(requests: list[tuple[str, dict]]) -> str:
+    """A wrk Lua script that cycles through (path, headers) pairs: a mixed workload."""
+    rows = ",\n".join(
+        "{" + _lua_string(path) + ", {"
+        + ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
+        + "}}"
+        for path, headers in requests
+    )  # fmt: skip
+    return (
+        f"local mix = {{\n{rows}\n}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #mix + 1\n"
+        '  return wrk.format("GET", mix[i][1], mix[i][2])\n'
+        "end\n"
+    )
+
+
 def wrk_rps(
-    url: str, seconds: int = 5, connections: int = 32, threads: int = 2, headers: dict | None = None
+    url: str,
+    seconds: int = 5,
+    connections: int = 32,
+    threads: int = 2,
+    headers: dict | None = None,
+    mix: list[tuple[str, dict]] | None = None,
 ) -> float:
-    """Requests per second that wrk measured; non-2xx/3xx responses make it an error."""
+    """Requests per second that wrk measured; non-2xx/3xx responses make it an error. With
+    `mix`, wrk cycles through those paths (each with its own headers) on url's host."""
     wrk = shutil.which("wrk")
     if wrk is None:
         raise LoadToolMissing("未找到 wrk（apt-get install wrk）")
     cmd = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
-    done = subprocess.run(  # noqa: S603 - fixed tool, loopback URL
-        [*cmd, url], capture_output=True, text=True, timeout=seconds + 60, check=True
-    )
+    with tempfile.TemporaryDirectory(prefix="gongkai-wrk-") as tmp:
+        if mix:
+            script = Path(tmp) / "mix.lua"
+            script.write_text(mix_script(mix), encoding="utf-8")
+            cmd += ["-s", str(script)]
+        done = subprocess.run(  # noqa: S603 - fixed tool, loopback URL
+            [*cmd, url], capture_output=True, text=True, timeout=seconds + 60, check=True
+        )
     out = done.stdout
     if "Non-2xx or 3xx responses" in out:
         raise RuntimeError(f"压测 {url} 时出现错误响应：\n{out}")

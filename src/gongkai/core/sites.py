@@ -1,5 +1,7 @@
 """Which Site a request is for: by host name, else the default site."""
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -8,9 +10,17 @@ from django.utils import timezone
 from .models import Site
 
 _CACHE_KEY = "gongkai:site-hosts:v1"
+# Every request resolves its site. The host map also lives in the process for a few seconds,
+# so a request does not read the shared cache for it; a change of host names reaches the other
+# processes within LOCAL_SECONDS (the shared cache entry is deleted at once).
+LOCAL_SECONDS = 5.0
+_local: dict = {"map": None, "until": 0.0}
 
 
 def _host_map() -> dict[str, int]:
+    now = time.monotonic()
+    if _local["map"] is not None and now < _local["until"]:
+        return _local["map"]
     mapping = cache.get(_CACHE_KEY)
     if mapping is None:
         mapping = {}
@@ -18,10 +28,12 @@ def _host_map() -> dict[str, int]:
             for host in site.hostname_list():
                 mapping[host] = site.id
         cache.set(_CACHE_KEY, mapping, 300)
+    _local.update(map=mapping, until=now + LOCAL_SECONDS)
     return mapping
 
 
 def forget_site_hosts() -> None:
+    _local.update(map=None, until=0.0)
     cache.delete(_CACHE_KEY)
 
 
@@ -37,9 +49,9 @@ def site_for_host(host: str) -> Site | None:
     host = host.split(":")[0].lower()
     site_id = _host_map().get(host)
     if site_id is not None:
-        site = Site.objects.filter(id=site_id).first()
-        if site is not None:
-            return site
+        found = list(Site.objects.filter(id=site_id).order_by()[:1])  # fresh: its version counts
+        if found:
+            return found[0]
     return default_site()
 
 

@@ -11,7 +11,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from gongkai.catalogue.models import CatalogueItem, Domain
 from gongkai.core.html import html_to_text
 
-from .selectors import published_records
+from .selectors import published_records, published_records_for_item
 
 FEED_SIZE = 50
 
@@ -100,7 +100,9 @@ class ItemFeed(_RecordFeed):
         return f"“{item.name}”栏目最新公开的政府信息"
 
     def items(self, item):
-        return published_records(item.site).filter(catalogue_item=item)[:FEED_SIZE]
+        # The item fixes the site; filtering by the site too let SQLite walk the whole site
+        # by date instead of the item's own (catalogue_item, published_at) index (0.5 s).
+        return published_records_for_item(item)[:FEED_SIZE]
 
 
 class SiteAtomFeed(SiteFeed):

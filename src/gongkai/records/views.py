@@ -93,13 +93,19 @@ def _query_without(params, key: str) -> str:
 
 
 def _public_record(request, index_number: str) -> Record:
-    record = (
-        Record.objects.select_related("organisation", "catalogue_item", "policy", "site")
-        .filter(site=_site(request), index_number=index_number, state__in=selectors.PUBLIC_STATES)
-        .first()
+    """The record at this address on the request's site. (site, index_number) is unique, so no
+    ORDER BY; the site is the request's (not joined again), and the policy an interpretation
+    explains is loaded only for interpretations (record.policy is lazy)."""
+    site = _site(request)
+    found = list(
+        Record.objects.select_related("organisation", "catalogue_item")
+        .filter(site=site, index_number=index_number, state__in=selectors.PUBLIC_STATES)
+        .order_by()[:1]
     )
-    if record is None:
+    if not found:
         raise Http404("没有这条信息")
+    record = found[0]
+    record.site = site
     return record
 
 

@@ -362,9 +362,12 @@ class Fts5Backend(SearchBackend):
                     [*count_params, limit, offset],
                 )
             elif filtered:
+                # CROSS JOIN keeps the full-text match as the outer loop: with a plain JOIN
+                # SQLite walks the site's rows by the site index and runs the MATCH once per
+                # row (20 s for one query over a 200,000-record site instead of milliseconds).
                 ranked = self._rows(
                     f"SELECT {FTS}.rowid, {FTS}.rank, count(*) OVER () FROM {FTS} "
-                    f"JOIN {ENTRY} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH ? "
+                    f"CROSS JOIN {ENTRY} e ON e.id = {FTS}.rowid WHERE {FTS} MATCH ? "
                     f"AND {FTS}.rank MATCH '{RANK}' AND {where} ORDER BY {FTS}.rank LIMIT ? OFFSET ?",
                     [*match, *params, limit, offset],
                 )
@@ -413,8 +416,11 @@ class Fts5Backend(SearchBackend):
         if not parsed.key:
             return []
         where, params = self._where(query)
+        # The few rows with this title first (title_key index), then the filters: left to
+        # itself SQLite walks the whole site by the (site, date) index (0.4 s at 200,000).
         inner = (
-            f"SELECT e.id AS rid, 0.0 AS score FROM {ENTRY} e WHERE e.title_key = ? AND {where} "
+            f"SELECT e.id AS rid, 0.0 AS score FROM (SELECT id FROM {ENTRY} WHERE title_key = ?) k "
+            f"CROSS JOIN {ENTRY} e ON e.id = k.id WHERE {where} "
             f"ORDER BY e.published_at DESC, e.id DESC LIMIT ?"
         )
         return self._stored_rows(inner, [parsed.key, *params, EXACT_TITLE_LIMIT])

@@ -31,6 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--queries", type=int, default=200, help="检索查询次数（默认 200）")
         parser.add_argument("--seconds", type=int, default=10, help="每项压测持续秒数（默认 10）")
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="沿用上次为同样条数建立的基准数据库（pages），便于改动前后对比",
+        )
 
     def handle(self, *args, **options):
         _load_benchmarks()
@@ -51,6 +56,7 @@ class Command(BaseCommand):
             queries=options["queries"],
             seconds=options["seconds"],
             progress=not options["no_progress"],
+            extra={"reuse": options["reuse"]},
         )
         for name in names:
             description, func = BENCHMARKS[name]
