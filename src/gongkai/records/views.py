@@ -119,13 +119,16 @@ def record_detail(request: HttpRequest, index_number: str) -> HttpResponse:
         "record": record,
         "property_rows": property_rows(record),
         "withdrawn": withdrawn,
-        "attachments": [] if withdrawn else public_attachments(record),
+        # what the list shows only: a revision row carries the whole content as JSON
+        "attachments": []
+        if withdrawn
+        else public_attachments(record).only("id", "name", "kind", "size", "alt_text"),
         "interpretations": selectors.interpretations_of(record),
         "interpretation_pending": selectors.interpretation_pending(record),
         "related": [] if withdrawn else selectors.related_records(record, chosen=links["chosen"]),
         "older": links.get("older"),
         "newer": links.get("newer"),
-        "history": selectors.update_history(record),
+        "history": selectors.update_history(record).only("published_at", "reason"),
         "page_url": page_url,
         "error_report_url": error_report_link(record, page_url),
     }
