@@ -119,16 +119,13 @@ def record_detail(request: HttpRequest, index_number: str) -> HttpResponse:
         "record": record,
         "property_rows": property_rows(record),
         "withdrawn": withdrawn,
-        # what the list shows only: a revision row carries the whole content as JSON
-        "attachments": []
-        if withdrawn
-        else public_attachments(record).only("id", "name", "kind", "size", "alt_text"),
+        "attachments": [] if withdrawn else public_attachments(record),
         "interpretations": selectors.interpretations_of(record),
         "interpretation_pending": selectors.interpretation_pending(record),
         "related": [] if withdrawn else selectors.related_records(record, chosen=links["chosen"]),
         "older": links.get("older"),
         "newer": links.get("newer"),
-        "history": selectors.update_history(record).only("published_at", "reason"),
+        "history": selectors.update_history(record),
         "page_url": page_url,
         "error_report_url": error_report_link(record, page_url),
     }
