@@ -217,3 +217,22 @@ def test_a_block_inside_a_kept_fragment_follows_the_page_template():
     assert base.render(Context({})) == "[默认]"
     assert child.render(Context({"base": base})) == "[页面自己的]"
     assert base.render(Context({})) == "[默认]"
+
+
+def test_page_links_in_one_statement_keep_the_column_order(editor, reviewer, housing, leaf):
+    """上一篇/下一篇 by (published_at, id), ties broken by id; chosen related records newest
+    first, withdrawn ones left out; dates come back as the ORM gives them (both backends)."""
+    a, b, c, d = (published(editor, reviewer, housing, leaf, title=t) for t in "甲乙丙丁")
+    same = b.published_at
+    Record.objects.filter(pk__in=[b.pk, c.pk]).update(published_at=same)
+    b.refresh_from_db()
+    b.related.add(a, c, d)
+    workflow.withdraw(reviewer, d, "测试撤回")
+    with CaptureQueriesContext(connection) as ctx:
+        links = selectors.record_page_links(b)
+    assert len(ctx.captured_queries) == 1
+    assert links["older"].pk == a.pk
+    assert links["newer"].pk == c.pk  # same published_at, larger id
+    assert links["newer"].published_at == same
+    assert links["older"].organisation.name == a.organisation.name
+    assert [r.pk for r in links["chosen"]] == [c.pk, a.pk]
