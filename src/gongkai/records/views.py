@@ -112,7 +112,8 @@ def _public_record(request, index_number: str) -> Record:
 def record_detail(request: HttpRequest, index_number: str) -> HttpResponse:
     record = _public_record(request, index_number)
     withdrawn = record.state == State.WITHDRAWN
-    older, newer = selectors.neighbours(record) if not withdrawn else (None, None)
+    # 上一篇, 下一篇 and the chosen related records in one statement (selectors.record_page_links)
+    links = selectors.record_page_links(record) if not withdrawn else {}
     page_url = request.build_absolute_uri(record.get_absolute_url())
     context = {
         "record": record,
@@ -121,9 +122,9 @@ def record_detail(request: HttpRequest, index_number: str) -> HttpResponse:
         "attachments": [] if withdrawn else public_attachments(record),
         "interpretations": selectors.interpretations_of(record),
         "interpretation_pending": selectors.interpretation_pending(record),
-        "related": [] if withdrawn else selectors.related_records(record),
-        "older": older,
-        "newer": newer,
+        "related": [] if withdrawn else selectors.related_records(record, chosen=links["chosen"]),
+        "older": links.get("older"),
+        "newer": links.get("newer"),
         "history": selectors.update_history(record),
         "page_url": page_url,
         "error_report_url": error_report_link(record, page_url),
