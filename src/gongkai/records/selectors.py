@@ -47,12 +47,6 @@ def published_records_for_item(item) -> QuerySet[Record]:
     return published_records().filter(catalogue_item=item)
 
 
-def neighbours(record: Record) -> tuple[Record | None, Record | None]:
-    """Previous (older) and next (newer) record in the same column (catalogue item)."""
-    links = record_page_links(record, related_limit=0)
-    return links["older"], links["newer"]
-
-
 # The record page's links (上一篇, 下一篇, the records chosen as related) in one statement: as
 # three ORM querysets they cost ~1 ms each of Python to build and compile against ~0.02 ms of
 # SQLite. Each part is a LIMITed subquery wrapped in SELECT * FROM (…) AS alias, which both
