@@ -185,6 +185,27 @@ def interpretation_pending(record: Record) -> bool:
     return not interpretations_of(record).exists()
 
 
+def page_extras(record: Record) -> tuple[bool, bool]:
+    """Whether the record page has attachments and an update history to show, in one small
+    statement: most records have neither, and two ORM querysets cost ~1 ms of Python to find
+    that out (the page then skips them)."""
+    from django.db import connection
+
+    attachment = Record._meta.get_field("attachments").related_model
+    revision = Record._meta.get_field("revisions").related_model
+    a, r = attachment._meta.db_table, revision._meta.db_table
+    a_record = attachment._meta.get_field("record").column
+    r_record = revision._meta.get_field("record").column
+    sql = (  # names from the models' metadata, values as parameters
+        f"SELECT EXISTS(SELECT 1 FROM {a} WHERE {a_record} = %s),"  # noqa: S608
+        f" EXISTS(SELECT 1 FROM {r} WHERE {r_record} = %s AND number > 1 AND state = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record.pk, record.pk, RevisionState.PUBLISHED])
+        has_attachments, has_history = cursor.fetchone()
+    return bool(has_attachments), bool(has_history)
+
+
 def update_history(record: Record):
     """更新记录: published versions after the first, oldest first."""
     return record.revisions.filter(state=RevisionState.PUBLISHED, number__gt=1).order_by("number")
