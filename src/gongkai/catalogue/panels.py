@@ -11,18 +11,8 @@ from .services import (
 )
 
 
-def staff_site(request):
-    """The site a staff member works on: the request's site if they hold a role there,
-    otherwise the first site they hold a role in."""
-    sites = permissions.sites_for(request.user)
-    site = getattr(request, "site", None)
-    if site is not None and sites.filter(pk=site.pk).exists():
-        return site
-    return sites.order_by("id").first()
-
-
 def duties_panel(request):
-    site = staff_site(request)
+    site = permissions.staff_site(request)
     if site is None:
         return None
     context = {"site": site, "duties": duties_for(request.user, site).count(), "admin": False}

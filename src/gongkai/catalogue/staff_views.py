@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from gongkai.core import permissions
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEventType
 from gongkai.core.versioning import VersionConflict, VersionForm, model_values
@@ -26,14 +27,13 @@ from .io.exporter import export_xlsx_bytes
 from .io.importer import CatalogueImporter
 from .io.readers import read_bytes, sniff
 from .models import CatalogueChange, CatalogueItem, CatalogueVersion, Domain
-from .panels import staff_site
 from .services import domain_counts, is_catalogue_admin
 
 SESSION_KEY = "catalogue_import"
 
 
 def _site(request):
-    site = staff_site(request)
+    site = permissions.staff_site(request)
     if site is None:
         raise PermissionDenied("您在任何站点都没有岗位。")
     return site

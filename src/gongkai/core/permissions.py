@@ -27,6 +27,16 @@ def sites_for(user) -> QuerySet[Site]:
     return Site.objects.filter(organisations__memberships__in=memberships_of(user)).distinct()
 
 
+def staff_site(request) -> Site | None:
+    """The site a staff member works on: the request's site if they hold a role there,
+    otherwise the first site they hold a role in."""
+    sites = sites_for(request.user)
+    site = getattr(request, "site", None)
+    if site is not None and sites.filter(pk=site.pk).exists():
+        return site
+    return sites.order_by("id").first()
+
+
 def organisations_for(user, roles=WRITE_ROLES, site: Site | None = None) -> QuerySet[Organisation]:
     """Organisations whose data the user may act on in one of `roles`.
 

@@ -38,18 +38,9 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def staff_site(request):
-    """The request's site if the user holds a role there, otherwise their first site."""
-    sites = permissions.sites_for(request.user)
-    site = getattr(request, "site", None)
-    if site is not None and sites.filter(pk=site.pk).exists():
-        return site
-    return sites.order_by("id").first()
-
-
 @staff_required
 def staff_reports(request: HttpRequest) -> HttpResponse:
-    site = staff_site(request)
+    site = permissions.staff_site(request)
     if site is None:
         raise PermissionDenied("您在任何站点都没有岗位。")
     organisations = services.uploadable_organisations(request.user, site)
@@ -89,7 +80,7 @@ def workbench_panel(request):
     user = request.user
     if not getattr(user, "is_authenticated", False):
         return None
-    site = staff_site(request)
+    site = permissions.staff_site(request)
     if site is None or not services.uploadable_organisations(user, site).exists():
         return None
     latest = AnnualReport.objects.filter(site=site).order_by("-year").first()

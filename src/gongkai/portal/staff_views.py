@@ -23,19 +23,11 @@ class DisclosurePageForm(forms.Form):
     )
 
 
-def staff_site(request):
-    sites = permissions.sites_for(request.user)
-    site = getattr(request, "site", None)
-    if site is not None and sites.filter(pk=site.pk).exists():
-        return site
-    return sites.order_by("id").first()
-
-
 @staff_required
 def edit_page(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in DisclosurePageKind.values:
         raise Http404
-    site = staff_site(request)
+    site = permissions.staff_site(request)
     if site is None or not permissions.allows(request.user, site, disclosure.EDIT_ROLES):
         raise PermissionDenied("只有公开办管理员可以修改政府信息公开指南和制度。")
     page = disclosure.page_for(site, kind)
@@ -55,7 +47,11 @@ def edit_page(request: HttpRequest, kind: str) -> HttpResponse:
 
 def workbench_panel(request):
     """政府信息公开专栏 on the office admin's workbench."""
-    site = staff_site(request) if getattr(request.user, "is_authenticated", False) else None
+    site = (
+        permissions.staff_site(request)
+        if getattr(request.user, "is_authenticated", False)
+        else None
+    )
     if site is None or not permissions.allows(request.user, site, disclosure.EDIT_ROLES):
         return None
     return "portal/staff/panel.html", {"site": site, "kinds": DisclosurePageKind.choices}
