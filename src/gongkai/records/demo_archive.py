@@ -33,10 +33,10 @@ from .models import (
     Kind,
     Record,
     RecordRevision,
-    RevisionState,
     State,
     Validity,
 )
+from .workflow import first_revision
 
 #: published records per demo site at least
 TARGET = 320
@@ -564,19 +564,7 @@ def _index_numbers(records: list[Record]) -> None:
 def _first_revisions(records: list[Record], approver) -> None:
     """Revision 1 (the 更新记录 the public page lists) and the passed 保密审查 of each record."""
     RecordRevision.objects.bulk_create(
-        [
-            RecordRevision(
-                record=r,
-                number=1,
-                content=r.content(),
-                reason="首次发布",
-                state=RevisionState.PUBLISHED,
-                created_by=r.created_by,
-                approved_by=r.approved_by,
-                published_at=r.published_at,
-            )
-            for r in records
-        ],
+        [first_revision(r, r.published_at) for r in records],
         batch_size=200,
     )
     ConfidentialityReview.objects.bulk_create(

@@ -524,6 +524,21 @@ def return_record(actor, record: Record, comment: str) -> None:
     _state_event(actor, record, before, f"退回修改：{comment}")
 
 
+def first_revision(record: Record, published_at) -> RecordRevision:
+    """Revision 1: the first publication as the 更新记录 keeps it (unsaved, so a bulk load
+    can create many at once)."""
+    return RecordRevision(
+        record=record,
+        number=1,
+        content=record.content(),
+        reason="首次发布",
+        state=RevisionState.PUBLISHED,
+        created_by=record.created_by,
+        approved_by=record.approved_by,
+        published_at=published_at,
+    )
+
+
 def publish(actor, record: Record, at: datetime | None = None) -> None:
     """Publish an approved record now, or schedule it (`at` in the future): the
     `publish_due_records` task and `gongkai records publish-due` publish it then."""
@@ -580,16 +595,7 @@ def _publish_now(actor, record: Record, now: datetime, *, with_policy: bool = Fa
     record.days_late = deadlines.days_late(record.due_date, timezone.localtime(now).date())
     record.save()
     if not record.revisions.exists():
-        RecordRevision.objects.create(
-            record=record,
-            number=1,
-            content=record.content(),
-            reason="首次发布",
-            state=RevisionState.PUBLISHED,
-            created_by=record.created_by,
-            approved_by=record.approved_by,
-            published_at=now,
-        )
+        first_revision(record, now).save()
     from . import channels
 
     channels.prepare_deliveries(record, actor=actor)
