@@ -8,25 +8,18 @@ names the organ and tells the applicant of the right to reconsideration and liti
 
 from __future__ import annotations
 
-import io
-from urllib.parse import quote
-
-from django.http import HttpResponse
 from django.template.loader import render_to_string
-from docx import Document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from gongkai.core.models import OrganisationKind
+from gongkai.core.officialdoc import (
+    LINE_PITCH_PT,
+    OfficialDocument,
+    signature_indents,
+)
 from gongkai.core.pdf import html_to_pdf
 from gongkai.core.workcalendar import document_date
 
 from .models import ApplicantKind, FoiRequest, Outcome
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 Oc = Outcome
 #: outcome → (the decision in words, its legal basis)
@@ -189,78 +182,6 @@ def letter_paragraphs(request: FoiRequest) -> dict:
     }
 
 
-# GB/T 9704-2012 5.2 and 7.1: A4, 天头 37 mm, 订口 28 mm, 版心 156 mm × 225 mm; 22 lines of
-# 3号 (16 pt) type, so a line pitch of 225 mm / 22 ≈ 28.95 pt.
-PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
-MARGIN_TOP_MM, MARGIN_LEFT_MM = 37, 28
-MARGIN_RIGHT_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - 156
-MARGIN_BOTTOM_MM = PAGE_HEIGHT_MM - MARGIN_TOP_MM - 225
-BODY_PT, TITLE_PT = 16, 22
-LINE_PITCH_PT = 225 / 25.4 * 72 / 22
-#: the font of each role, official name first (the bundled fallbacks are for the PDF only)
-FANGSONG, XIAOBIAOSONG, HEITI, KAITI = "仿宋", "方正小标宋简体", "黑体", "楷体"
-
-
-def _width(text: str) -> float:
-    """Width in characters of 3号 type: half-width digits and letters count half."""
-    return sum(0.5 if ch.isascii() else 1 for ch in text)
-
-
-def signature_indents(parts: dict) -> tuple[float, float]:
-    """Right indents, in characters, of the 发文机关署名 and the 成文日期 (GB/T 9704-2012
-    7.3.5.1): the date four characters from the right, the name centred over the date."""
-    date_indent = 4.0
-    organ_indent = max(0.0, date_indent + (_width(parts["date"]) - _width(parts["organ"])) / 2)
-    return organ_indent, date_indent
-
-
-def _fonts(style, east_asian: str, size: float, bold: bool = False) -> None:
-    """Set a style's fonts with the East Asian name in w:eastAsia, which Word uses for Chinese
-    (python-docx's font.name sets only the Latin slots)."""
-    style.font.name = east_asian
-    style.font.size = Pt(size)
-    style.font.bold = bold
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), east_asian)
-
-
-def _paragraph_style(doc, name: str, font: str, size: float = BODY_PT, **options):
-    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-    style.base_style = doc.styles["Normal"]
-    style.quick_style = True
-    _fonts(style, font, size, bold=options.get("bold", False))
-    fmt = style.paragraph_format
-    fmt.alignment = options.get("align", WD_ALIGN_PARAGRAPH.JUSTIFY)
-    fmt.first_line_indent = Pt(size * options.get("indent", 0))
-    fmt.right_indent = Pt(BODY_PT * options.get("right", 0))
-    fmt.space_before = Pt(options.get("before", 0))
-    return style
-
-
-def _page_number_footer(section) -> None:
-    """— 1 — in 4号 宋体 under the type area (GB/T 9704-2012 7.5), outside the right edge."""
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    paragraph.paragraph_format.right_indent = Pt(14)
-    paragraph.add_run("— ")
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = text
-        run._r.append(element)
-    paragraph.add_run(" —")
-    for run in paragraph.runs:
-        run.font.size = Pt(14)
-        run.font.name = "宋体"
-        run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
-    section.footer_distance = Mm(MARGIN_BOTTOM_MM - 7 - 6)
-
-
 def correction_what(note: str) -> str:
     """The items to correct, as the 补正 event wrote them (foi.workflow.ask_correction)."""
     text = note.split("需要补正的事项：", 1)[-1]
@@ -313,73 +234,20 @@ def _contact(request: FoiRequest) -> str:
     )
 
 
-def download(data: bytes, name: str) -> HttpResponse:
-    """A letter as a download with its Chinese file name (RFC 6266 filename*)."""
-    content_type = DOCX_TYPE if name.endswith(".docx") else "application/pdf"
-    return HttpResponse(
-        data,
-        content_type=content_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
-
-
 def reply_letter_docx(request: FoiRequest) -> bytes:
     return letter_docx(letter_paragraphs(request))
 
 
 def letter_docx(parts: dict) -> bytes:
-    """A letter as Word opens it: A4 with the GB/T 9704 margins in the section, styles named
-    for their roles with East Asian fonts, fixed line pitch for 22 lines, and the closing
-    paragraph, signature and date kept on one page (no page holding only the signature)."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM)
-    section.top_margin, section.bottom_margin = Mm(MARGIN_TOP_MM), Mm(MARGIN_BOTTOM_MM)
-    section.left_margin, section.right_margin = Mm(MARGIN_LEFT_MM), Mm(MARGIN_RIGHT_MM)
-    _page_number_footer(section)
-
-    normal = doc.styles["Normal"]
-    _fonts(normal, FANGSONG, BODY_PT)
-    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    normal.paragraph_format.line_spacing = Pt(LINE_PITCH_PT)
-    normal.paragraph_format.space_before = Pt(0)
-    normal.paragraph_format.space_after = Pt(0)
-    normal.paragraph_format.widow_control = True
-
-    center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
-    organ_indent, date_indent = signature_indents(parts)
-    _paragraph_style(doc, "标题", XIAOBIAOSONG, TITLE_PT, align=center)
-    _paragraph_style(doc, "发文字号", FANGSONG, align=center)
-    _paragraph_style(doc, "主送机关", FANGSONG, before=LINE_PITCH_PT)
-    _paragraph_style(doc, "正文", FANGSONG, indent=2)
-    _paragraph_style(doc, "一级标题", HEITI, indent=2)
-    _paragraph_style(doc, "二级标题", KAITI, indent=2)
-    # 正文下空三行 for the seal, which covers the name and the date
-    _paragraph_style(
-        doc, "发文机关署名", FANGSONG, align=right, right=organ_indent, before=3 * LINE_PITCH_PT
-    )
-    _paragraph_style(doc, "成文日期", FANGSONG, align=right, right=date_indent)
-    _paragraph_style(doc, "附注", FANGSONG, indent=2)
-
-    doc.add_paragraph(parts["title"], style="标题")
-    doc.add_paragraph(parts["number"], style="发文字号")
-    doc.add_paragraph(parts["salutation"], style="主送机关")
+    """A letter as Word opens it, in the official-document layout (gongkai.core.officialdoc)."""
+    doc = OfficialDocument()
+    doc.title(parts["title"])
+    doc.number(parts["number"])
+    doc.salutation(parts["salutation"])
     for key in ("intro", "decision", "basis"):
-        doc.add_paragraph(parts[key], style="正文")
-    closing = [
-        doc.add_paragraph(parts["appeal"], style="正文"),
-        doc.add_paragraph(parts["organ"], style="发文机关署名"),
-        doc.add_paragraph(parts["date"], style="成文日期"),
-    ]
-    if parts["contact"]:
-        closing.append(doc.add_paragraph(f"（{parts['contact']}）", style="附注"))
-    for paragraph in closing:
-        paragraph.paragraph_format.keep_together = True
-    for paragraph in closing[:-1]:
-        paragraph.paragraph_format.keep_with_next = True
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    return buffer.getvalue()
+        doc.body(parts[key])
+    doc.signature(parts["organ"], parts["date"], contact=parts["contact"], closing=parts["appeal"])
+    return doc.to_bytes()
 
 
 def reply_letter_pdf(request: FoiRequest) -> bytes:
@@ -388,7 +256,7 @@ def reply_letter_pdf(request: FoiRequest) -> bytes:
 
 def letter_pdf(parts: dict) -> bytes:
     """The same letter as an A4 PDF (WeasyPrint), from the same parts as the .docx."""
-    organ_indent, date_indent = signature_indents(parts)
+    organ_indent, date_indent = signature_indents(parts["organ"], parts["date"])
     context = {
         "parts": parts,
         "organ_indent": organ_indent,

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from gongkai.core import officialdoc
 from gongkai.core.sites import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -131,10 +132,10 @@ def reply_documents(request) -> tuple[list[tuple[str, bytes, str]], str]:
     is. Returns (attachments, the line for the message)."""
     from gongkai.core.pdf import PdfUnavailable
 
-    from . import letters, rules, workflow
+    from . import rules, workflow
 
     files = []
-    for fmt, content_type in (("pdf", "application/pdf"), ("docx", letters.DOCX_TYPE)):
+    for fmt, content_type in (("pdf", "application/pdf"), ("docx", officialdoc.DOCX_TYPE)):
         try:
             data = workflow.reply_letter(request, fmt)
         except PdfUnavailable:
@@ -160,10 +161,10 @@ def correction_documents(request) -> list[tuple[str, bytes, str]]:
     """The 补正告知书 (PDF and .docx) for an applicant who chose e-mail delivery."""
     from gongkai.core.pdf import PdfUnavailable
 
-    from . import letters, workflow
+    from . import workflow
 
     files = []
-    for fmt, content_type in (("pdf", "application/pdf"), ("docx", letters.DOCX_TYPE)):
+    for fmt, content_type in (("pdf", "application/pdf"), ("docx", officialdoc.DOCX_TYPE)):
         try:
             data = workflow.correction_letter(request, fmt)
         except PdfUnavailable:

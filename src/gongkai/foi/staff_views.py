@@ -15,13 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from gongkai.core import permissions
+from gongkai.core import officialdoc, permissions
 from gongkai.core.models import Organisation
 from gongkai.core.pdf import PdfUnavailable, pdf_available
 from gongkai.core.versioning import VersionConflict, model_values
 from gongkai.core.views import staff_required
 
-from . import forms, letters, privacy, rules, statistics, workflow
+from . import forms, privacy, rules, statistics, workflow
 from .models import (
     DELIVERY_KINDS,
     HANDLING,
@@ -415,7 +415,7 @@ def letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         messages.error(request, f"{exc} 请先下载 Word 版告知书。")
         return redirect("foi_staff:case", pk=case.pk)
-    return letters.download(data, workflow.letter_name(case, fmt))
+    return officialdoc.download(data, workflow.letter_name(case, fmt))
 
 
 @staff_required
@@ -430,7 +430,7 @@ def correction_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         messages.error(request, f"{exc} 请先下载 Word 版告知书。")
         return redirect("foi_staff:case", pk=case.pk)
-    return letters.download(data, workflow.letter_name(case, fmt, "补正告知书"))
+    return officialdoc.download(data, workflow.letter_name(case, fmt, "补正告知书"))
 
 
 @staff_required

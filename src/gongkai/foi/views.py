@@ -13,12 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from gongkai.core import permissions
+from gongkai.core import officialdoc, permissions
 from gongkai.core.models import Organisation, OrganisationKind
 from gongkai.core.pdf import PdfUnavailable, pdf_available
 from gongkai.core.views import rate_limited
 
-from . import letters, rules, workflow
+from . import rules, workflow
 from .forms import CorrectionSubmitForm, PublicApplyForm, TrackForm
 from .models import AttachmentKind, Channel, FoiRequest, FoiSettings, State
 
@@ -241,7 +241,7 @@ def tracked_letter(request: HttpRequest, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         return render(request, "410.html", {"message": f"{exc} 请下载 Word 版告知书。"}, status=410)
     workflow.first_download(found, f"答复告知书（{'PDF' if fmt == 'pdf' else 'Word'} 版）")
-    return letters.download(data, workflow.letter_name(found, fmt))
+    return officialdoc.download(data, workflow.letter_name(found, fmt))
 
 
 @never_cache
@@ -255,7 +255,7 @@ def tracked_correction_letter(request: HttpRequest, fmt: str) -> HttpResponse:
     except PdfUnavailable as exc:
         return render(request, "410.html", {"message": f"{exc} 请下载 Word 版告知书。"}, status=410)
     workflow.first_download(found, f"补正告知书（{'PDF' if fmt == 'pdf' else 'Word'} 版）")
-    return letters.download(data, workflow.letter_name(found, fmt, "补正告知书"))
+    return officialdoc.download(data, workflow.letter_name(found, fmt, "补正告知书"))
 
 
 @never_cache

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
-from gongkai.core import permissions
+from gongkai.core import officialdoc, permissions
 from gongkai.core.audit import actor_snapshot, record_event, snapshot
 from gongkai.core.models import AuditEventType, Organisation, Role, Site
 from gongkai.core.sequences import next_value
@@ -251,7 +251,7 @@ def reply_letter(request: FoiRequest, fmt: str, actor=permissions.SYSTEM) -> byt
     from . import letters
 
     stored = request.attachments.filter(kind=AttachmentKind.REPLY_LETTER).exclude(file="")
-    content_type = letters.DOCX_TYPE if fmt == "docx" else "application/pdf"
+    content_type = officialdoc.DOCX_TYPE if fmt == "docx" else "application/pdf"
     kept = stored.filter(content_type=content_type).last()
     if kept is not None:
         with kept.file.open("rb") as handle:
@@ -765,7 +765,7 @@ def reply(
         AttachmentKind.REPLY_LETTER,
         data,
         letter_name(request, "docx"),
-        letters.DOCX_TYPE,
+        officialdoc.DOCX_TYPE,
         ".docx",
         actor,
     )

@@ -7,6 +7,7 @@ published then (PDF or Word). `source` tells the two apart so both can be listed
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.models import Organisation, Site
@@ -77,3 +78,62 @@ class AnnualReport(models.Model):
     @property
     def title(self) -> str:
         return f"{self.organisation.name}{self.year}年政府信息公开工作年度报告"
+
+
+class Severity(models.TextChoices):
+    """How an inspection indicator weighs a finding (国办秘函〔2019〕19号 and the provincial
+    scoring sheets): a veto fails the site outright, a deduction costs the indicator's points,
+    a warning is a veto or deduction that is coming (e.g. a column about to go stale)."""
+
+    VETO = "veto", _("单项否决")
+    DEDUCTION = "deduction", _("扣分")
+    WARNING = "warning", _("预警")
+
+
+class Finding(models.Model):
+    """One problem the platform's own checks found (gongkai.oversight.checks), kept while it
+    lasts: a check run updates the findings it still sees and resolves the ones it no longer
+    sees, so `first_seen_at` tells how long a problem has been open. `key` names the item
+    (e.g. ``column:12`` or ``record:345:link:https://…``) so the same problem is one row."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="findings"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("责任机构"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="findings",
+    )
+    check_code = models.CharField(_("检查项"), max_length=50)
+    indicator = models.CharField(_("指标"), max_length=100)
+    severity = models.CharField(_("性质"), max_length=10, choices=Severity.choices)
+    points = models.DecimalField(_("扣分"), max_digits=5, decimal_places=2, default=0)
+    key = models.CharField(_("对象标识"), max_length=300)
+    title = models.CharField(_("问题"), max_length=300)
+    detail = models.TextField(_("说明"), blank=True)
+    item_url = models.CharField(_("整改入口"), max_length=500, blank=True)
+    due_on = models.DateField(_("预计触发日期"), null=True, blank=True)
+    first_seen_at = models.DateTimeField(_("首次发现"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("最近发现"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("消除时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查发现的问题")
+        verbose_name_plural = _("检查发现的问题")
+        ordering = ["site", "resolved_at", "severity", "check_code", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["site", "check_code", "key"], name="finding_one_per_site_check_item"
+            )
+        ]
+        indexes = [models.Index(fields=["site", "resolved_at", "severity"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
