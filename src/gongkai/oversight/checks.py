@@ -1,9 +1,9 @@
 """The inspection indicators the platform measures itself (网站检查指标, see
 reference/website-indicators.md), run by `gongkai oversight check` and nightly.
 
-Each app registers its checks in AppConfig.ready() with `register_check`; a check is a plain
-function ``check(site) -> Iterable[FindingDraft]`` that reads fields and returns what is wrong
-now. `run_checks` turns the drafts into `Finding` rows (one per site, check and key)."""
+Oversight reads the domain apps (they never import it): each check lives in oversight and is
+registered in OversightConfig.ready() with `register_check`; a check is a plain function
+``check(site) -> Iterable[FindingDraft]`` that reads fields and returns what is wrong now. `run_checks` turns the drafts into `Finding` rows (one per site, check and key)."""
 
 from __future__ import annotations
 
