@@ -27,6 +27,7 @@ urlpatterns = [
     path("sitemap.xml", core_sitemaps.sitemap, name="sitemap"),
     path("search/", include("gongkai.search.urls")),
     path("xxgk/report/", include("gongkai.oversight.urls")),
+    path("xxgk/plan/", include("gongkai.oversight.plan_urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

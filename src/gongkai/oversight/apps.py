@@ -18,3 +18,13 @@ class OversightConfig(AppConfig):
             workbench_panels.append(workbench_panel)
         register_sitemap("annual_reports", AnnualReportSitemap)
         register_demo_loader("oversight", "gongkai.oversight.demo.load_oversight_demo", order=60)
+
+        # --- work plan and acceptance package ---
+        from gongkai.core.extensions import NavLink, add_nav, disclosure_links, staff_nav
+
+        from .acceptance import register_parts
+
+        register_parts()
+        add_nav(staff_nav, NavLink("工作方案", "oversight_staff:plan_list", order=70))
+        add_nav(disclosure_links, NavLink("工作方案", "oversight_plan:list", order=80))
+        register_demo_loader("oversight_plan", "gongkai.oversight.demo.load_plan_demo", order=61)

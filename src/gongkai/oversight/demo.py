@@ -71,3 +71,241 @@ def load_oversight_demo() -> list[str]:
         if added:
             lines.append(f"{site.name}：上传往年政府信息公开工作年度报告 {added} 份。")
     return lines
+
+
+# --- work plan ---
+
+#: seed 000, 五、实施步骤 (迎江区政务公开标准化规范化试点工作方案, 2017年9月20日): 序号,
+#: 工作任务, 责任部门 (as written), 时间进度 (as written) and the date it means
+PILOT_TITLE = "迎江区政务公开标准化规范化试点工作方案"
+PILOT_SOURCE = "关于印发《迎江区政务公开标准化规范化试点工作方案》的通知（2017年9月20日）"
+PILOT_STEPS = [
+    (
+        "组织保障",
+        "建立试点工作领导小组，组建专班，建立试点工作保障机制，推进我区政务公开试点工作实施",
+        ("区政府办", "区公开办"),
+        "2017年8月底前",
+        (2017, 8, 31),
+    ),
+    (
+        "制定方案",
+        "结合实际抓紧制定具体实施方案，认真梳理问题，细化任务措施，征求上级相关部门意见的基础上，"
+        "制定出台实施方案，在本区网站公开并报送省政务公开办备案",
+        ("区政府办", "区公开办", "相关单位"),
+        "2017年9月底前",
+        (2017, 9, 30),
+    ),
+    (
+        "梳理编制",
+        "梳理、编制政务公开事项目录、公开标准和公开流程",
+        ("区政府办", "区公开办", "相关单位"),
+        "2017年11月底",
+        (2017, 11, 30),
+    ),
+    (
+        "健全机制",
+        "健全基层政务公开工作机制",
+        ("区政府办", "区公开办"),
+        "2018年4月底",
+        (2018, 4, 30),
+    ),
+    (
+        "平台升级",
+        "根据县级政务公开网络平台技术规范升级完善政务公开平台",
+        ("区政府办", "区公开办"),
+        "2018年4月底",
+        (2018, 4, 30),
+    ),
+    (
+        "自查总结",
+        "自查问题，对我区试点工作情况进行分析、总结，实施完善",
+        ("区政府办", "区公开办", "相关单位"),
+        "2018年3月",
+        (2018, 3, 31),
+    ),
+    (
+        "迎接验收",
+        "迎接上级部门验收",
+        ("区政府办", "区公开办", "相关单位"),
+        "2018年8月",
+        (2018, 8, 31),
+    ),
+]
+#: the seed's short names of the demo's organisations
+ORGANISATION_ALIASES = {"区政府办": "区人民政府办公室", "区公开办": "区政务公开办公室"}
+OFFICE_NAME = "区政务公开办公室"
+
+
+def match_organisations(site, names):
+    """The demo organisations named in the seed (exact name or the seed's short name); a name
+    that matches none (e.g. 相关单位) falls to the office, and is returned in `unknown`."""
+    from gongkai.core.models import Organisation
+
+    found, unknown = [], []
+    office = Organisation.objects.get(site=site, name=OFFICE_NAME)
+    for name in names:
+        organisation = Organisation.objects.filter(
+            site=site, name=ORGANISATION_ALIASES.get(name, name)
+        ).first()
+        if organisation is None:
+            unknown.append(name)
+            organisation = office
+        if organisation not in found:
+            found.append(organisation)
+    return found, unknown
+
+
+def load_plan_demo() -> list[str]:
+    """迎江区: seed 000's pilot plan (all seven steps, done by their deadlines) and a plan for the
+    current year with tasks in every state, one overdue and one due soon."""
+    from datetime import date, timedelta
+
+    from gongkai.core.models import User
+
+    from . import plan as rules
+    from .models import PlanStatus, WorkPlan
+
+    site = Site.objects.filter(slug="yingjiang").first()
+    if site is None:
+        return []
+    lines = []
+    if not WorkPlan.objects.filter(site=site, title=PILOT_TITLE).exists():
+        plan = rules.create_plan(
+            SYSTEM, site, year=2017, title=PILOT_TITLE, source_title=PILOT_SOURCE, is_public=True
+        )
+        for number, (title, text, names, when, ymd) in enumerate(PILOT_STEPS, 1):
+            deadline = date(*ymd)
+            step = rules.add_step(SYSTEM, plan, title=title, ends_on=deadline, number=number)
+            found, unknown = match_organisations(site, names)
+            remark = f"原文责任部门：{'、'.join(names)}。"
+            if unknown:
+                remark += (
+                    f"“{'、'.join(unknown)}”未对应到具体机构，暂由{OFFICE_NAME}承担，"
+                    "请公开办指定具体单位。"
+                )
+            rules.add_task(
+                SYSTEM,
+                plan,
+                step=step,
+                number=1,
+                text=text,
+                lead=found[0],
+                co_organisations=found[1:],
+                deadline=deadline,
+                deadline_text=when,
+                status=PlanStatus.DONE,
+                completed_on=deadline,
+                remark=remark,
+            )
+        lines.append(
+            f"{site.name}：载入试点工作方案（种子文件 000）实施步骤 {len(PILOT_STEPS)} 项。"
+        )
+
+    today = timezone.localdate()
+    year = today.year
+    title = f"{year}年政务公开重点工作任务"
+    if WorkPlan.objects.filter(site=site, title=title).exists():
+        return lines
+    from gongkai.core.models import Organisation
+
+    def o(name):
+        return Organisation.objects.get(site=site, name=name)
+
+    plan = rules.create_plan(SYSTEM, site, year=year, title=title, is_public=True)
+    steps = [
+        rules.add_step(
+            SYSTEM, plan, title="部署启动", starts_on=date(year, 1, 1), ends_on=date(year, 3, 31)
+        ),
+        rules.add_step(
+            SYSTEM, plan, title="推进落实", starts_on=date(year, 4, 1), ends_on=date(year, 10, 31)
+        ),
+        rules.add_step(
+            SYSTEM, plan, title="总结考核", starts_on=date(year, 11, 1), ends_on=date(year, 12, 31)
+        ),
+    ]
+    year_end = max(date(year, 12, 31), today + timedelta(days=20))
+    tasks = [
+        (
+            0,
+            "印发年度政务公开工作要点，明确责任分工",
+            OFFICE_NAME,
+            [],
+            today - timedelta(200),
+            PlanStatus.DONE,
+        ),
+        (
+            0,
+            "更新政府信息公开指南和主动公开基本目录",
+            OFFICE_NAME,
+            ["区数据资源管理局"],
+            today - timedelta(150),
+            PlanStatus.DONE,
+        ),
+        (
+            1,
+            "住房保障领域公开事项标准目录动态调整，按时限发布保障性住房分配信息",
+            "区住房和城乡建设局",
+            ["区民政局"],
+            today - timedelta(10),
+            PlanStatus.IN_PROGRESS,
+        ),
+        (
+            1,
+            "城市管理（市政服务）领域停水停电、道路施工等信息按时限提前发布",
+            "区城市管理局",
+            ["区住房和城乡建设局"],
+            today + timedelta(5),
+            PlanStatus.IN_PROGRESS,
+        ),
+        (
+            1,
+            "重要政策同步解读，回应社会关切",
+            "区人民政府办公室",
+            ["区民政局"],
+            today + timedelta(60),
+            PlanStatus.NOT_STARTED,
+        ),
+        (
+            1,
+            "在政府网站开设政务公开标准化规范化专栏",
+            "区数据资源管理局",
+            [],
+            today - timedelta(40),
+            PlanStatus.CANCELLED,
+        ),
+        (
+            2,
+            "编制并公布上一年度政府信息公开工作年度报告",
+            OFFICE_NAME,
+            [],
+            year_end,
+            PlanStatus.NOT_STARTED,
+        ),
+        (
+            2,
+            "自查整改，迎接上级部门年度考核",
+            OFFICE_NAME,
+            ["区住房和城乡建设局", "区民政局"],
+            year_end,
+            PlanStatus.NOT_STARTED,
+        ),
+    ]
+    editor = User.objects.filter(username="yj_editor").first() or SYSTEM
+    for index, text, lead, co, deadline, status in tasks:
+        closed = status in (PlanStatus.DONE, PlanStatus.CANCELLED)
+        task = rules.add_task(
+            SYSTEM,
+            plan,
+            step=steps[index],
+            text=text,
+            lead=o(lead),
+            co_organisations=[o(n) for n in co],
+            deadline=deadline,
+            status=status,
+            completed_on=min(deadline, today) if closed else None,
+            remark="已并入政府网站集约化改版统一实施。" if status == PlanStatus.CANCELLED else "",
+        )
+        if lead == "区住房和城乡建设局":
+            rules.add_note(editor, task, "已完成住房保障领域公开事项梳理，待公开办审核后发布调整。")
+    lines.append(f"{site.name}：载入{title}，任务 {len(tasks)} 项（含逾期 1 项）。")
+    return lines

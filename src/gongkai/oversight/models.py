@@ -137,3 +137,173 @@ class Finding(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+# --- work plan ---
+
+
+class PlanStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("进行中")
+    DONE = "done", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class WorkPlan(models.Model):
+    """A work plan (工作方案) with its steps and tasks, like seed 000's 实施步骤 table: what is
+    to be done, by whom and by when, kept as a living record of progress."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="work_plans"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("方案名称"), max_length=200)
+    source_title = models.CharField(_("来源文件"), max_length=200, blank=True)
+    source_record = models.ForeignKey(
+        "records.Record",
+        verbose_name=_("来源文件（已发布信息）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_public = models.BooleanField(
+        _("向社会公开"),
+        default=False,
+        help_text=_("公开后，公众可在网站查看各项任务的责任单位、时间进度和完成情况。"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作方案")
+        verbose_name_plural = _("工作方案")
+        ordering = ["site", "-year", "pk"]
+        indexes = [models.Index(fields=["site", "year"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("oversight_staff:plan_detail", args=[self.pk])
+
+
+class PlanStep(models.Model):
+    """One step (阶段) of a plan, with its own date range."""
+
+    plan = models.ForeignKey(
+        WorkPlan, verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="steps"
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("阶段名称"), max_length=100)
+    starts_on = models.DateField(_("开始日期"), null=True, blank=True)
+    ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("工作阶段")
+        verbose_name_plural = _("工作阶段")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="plan_step_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class PlanTask(models.Model):
+    """工作任务: a task of a step, led by one organisation with others cooperating, due by a
+    date. Done and cancelled tasks record when; `version` guards edits (core.versioning)."""
+
+    plan = models.ForeignKey(
+        WorkPlan, verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    step = models.ForeignKey(
+        PlanStep, verbose_name=_("阶段"), on_delete=models.PROTECT, related_name="tasks"
+    )
+    number = models.PositiveSmallIntegerField(_("序号"), default=1)
+    text = models.TextField(_("工作任务"))
+    lead = models.ForeignKey(
+        Organisation,
+        verbose_name=_("牵头单位"),
+        on_delete=models.PROTECT,
+        related_name="led_plan_tasks",
+    )
+    co_organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("配合单位"), blank=True, related_name="plan_tasks"
+    )
+    deadline = models.DateField(_("完成时限"))
+    deadline_text = models.CharField(
+        _("时间进度（原文）"), max_length=50, blank=True, help_text=_("如“2017年8月底前”。")
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.NOT_STARTED
+    )
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    remark = models.TextField(_("备注"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作任务")
+        verbose_name_plural = _("工作任务")
+        ordering = ["plan", "step__number", "number", "pk"]
+        indexes = [models.Index(fields=["plan", "status", "deadline"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return reverse("oversight_staff:plan_task", args=[self.pk])
+
+    @property
+    def is_overdue(self) -> bool:
+        from .plan import is_overdue
+
+        return is_overdue(self)
+
+    @property
+    def is_due_soon(self) -> bool:
+        from .plan import is_due_soon
+
+        return is_due_soon(self)
+
+
+class PlanNote(models.Model):
+    """A dated progress note on a task, by one of its responsible organisations; the evidence
+    is a record on the platform when there is one."""
+
+    task = models.ForeignKey(
+        PlanTask, verbose_name=_("工作任务"), on_delete=models.CASCADE, related_name="notes"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    author_name = models.CharField(_("填报人姓名"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("填报时间"), default=timezone.now)
+    text = models.TextField(_("进展情况"))
+    evidence = models.ForeignKey(
+        "records.Record",
+        verbose_name=_("佐证材料（已发布信息）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("进展情况")
+        verbose_name_plural = _("进展情况")
+        ordering = ["task", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -9,3 +9,19 @@ app_name = "oversight_staff"
 urlpatterns = [
     path("reports/", views.staff_reports, name="reports"),
 ]
+
+# --- work plan and acceptance package ---
+from . import plan_views  # noqa: E402
+
+urlpatterns += [
+    path("plans/", plan_views.plan_list, name="plan_list"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/steps/add/", plan_views.plan_step_add, name="plan_step_add"),
+    path("plans/<int:pk>/tasks/add/", plan_views.plan_task_add, name="plan_task_add"),
+    path("plans/<int:pk>/export.xlsx", plan_views.plan_export, name="plan_export"),
+    path("tasks/<int:pk>/", plan_views.plan_task, name="plan_task"),
+    path("tasks/<int:pk>/edit/", plan_views.plan_task_edit, name="plan_task_edit"),
+    path("tasks/<int:pk>/status/", plan_views.plan_task_status, name="plan_task_status"),
+    path("acceptance/", plan_views.acceptance_page, name="acceptance"),
+]
