@@ -38,7 +38,8 @@ from gongkai.core.permissions import SYSTEM
 from gongkai.foi import workflow as foi_workflow
 from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiRequest
 from gongkai.foi.models import Outcome as FoiOutcome
-from gongkai.oversight.models import AnnualReport
+from gongkai.oversight import plan as plan_rules
+from gongkai.oversight.models import AnnualReport, PlanNote, PlanStep, PlanTask, WorkPlan
 from gongkai.portal.models import DisclosurePage
 from gongkai.records import workflow as records_workflow
 from gongkai.records.models import (
@@ -383,6 +384,86 @@ STAFF_URLS: dict[str, Entry] = {
         per_target_get=False,
         changes=True,
     ),
+    # --- work plan: every staff member of the site reads it; the office admin edits it; the
+    # staff of a task's responsible organisation post progress and mark it done
+    "oversight_staff:plan_list": Entry(
+        ANY_STAFF,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"year": b.today.year, "title": "矩阵新建方案"},
+        changes=True,
+    ),
+    "oversight_staff:plan_detail": Entry(
+        allow(STAFF, other_org=STAFF), kwargs=lambda b: {"pk": b.extra["plan"].pk}, per_target=True
+    ),
+    "oversight_staff:plan_edit": Entry(
+        allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["plan"].pk},
+        data=lambda b: {
+            "year": b.today.year,
+            "title": "矩阵修改方案",
+            "version": WorkPlan.objects.get(pk=b.extra["plan"].pk).version,
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:plan_step_add": Entry(
+        allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["plan"].pk},
+        data=lambda b: {"title": "矩阵阶段"},
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:plan_task_add": Entry(
+        allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["plan"].pk},
+        data=lambda b: {
+            "step": b.extra["task"].step_id,
+            "text": "矩阵任务",
+            "lead": b.organisation.pk,
+            "deadline": b.today.isoformat(),
+            "status": "not_started",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:plan_export": Entry(
+        allow(STAFF, other_org=STAFF), kwargs=lambda b: {"pk": b.extra["plan"].pk}, per_target=True
+    ),
+    "oversight_staff:plan_task": Entry(
+        allow(STAFF, other_org=STAFF),
+        post=allow(WRITE),  # the task's organisation (住建局's editor and reviewer), the office
+        kwargs=lambda b: {"pk": b.extra["task"].pk},
+        data=lambda b: {"text": "矩阵进展"},
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:plan_task_edit": Entry(
+        allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["task"].pk},
+        data=lambda b: {
+            "step": b.extra["task"].step_id,
+            "number": 1,
+            "text": "矩阵修改任务",
+            "lead": b.organisation.pk,
+            "deadline": b.today.isoformat(),
+            "version": PlanTask.objects.get(pk=b.extra["task"].pk).version,
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:plan_task_status": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["task"].pk},
+        data=lambda b: {
+            "action": "done",
+            "version": PlanTask.objects.get(pk=b.extra["task"].pk).version,
+        },
+        per_target=True,
+        changes=True,
+    ),
+    # the acceptance package: the office admin of the site
+    "oversight_staff:acceptance": Entry(allow(ADMIN, refused=FORBIDDEN)),
     # the 政府信息公开指南 and 制度: the office admin of the site
     "portal_staff:disclosure_edit": Entry(
         allow(ADMIN, refused=FORBIDDEN),
@@ -692,6 +773,20 @@ def world(django_db_setup, django_db_blocker):
                 "other_org": _bundle("yingjiang", civil, housing, "yj_editor2", "yj_admin"),
                 "other_site": _bundle("ouhai", housing, civil, "oh_editor", "oh_reviewer"),
             }
+            for bundle in bundles.values():
+                plan = plan_rules.create_plan(
+                    SYSTEM, bundle.site, year=bundle.today.year, title="矩阵工作方案"
+                )
+                step = plan_rules.add_step(SYSTEM, plan, title="矩阵阶段")
+                bundle.extra["plan"] = plan
+                bundle.extra["task"] = plan_rules.add_task(
+                    SYSTEM,
+                    plan,
+                    step=step,
+                    text="矩阵任务",
+                    lead=bundle.organisation,
+                    deadline=bundle.today,
+                )
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()
@@ -729,6 +824,10 @@ def world(django_db_setup, django_db_blocker):
 WATCHED = [
     AuditEvent,
     AnnualReport,
+    WorkPlan,
+    PlanStep,
+    PlanTask,
+    PlanNote,
     DisclosurePage,
     Record,
     RecordRevision,
@@ -763,6 +862,7 @@ def fingerprint() -> tuple:
         for m in (Record, FoiRequest, CatalogueItem)
     ]
     parts.append(f"(SELECT COUNT({qn('delivered_at')}) FROM {table(ChannelDelivery)})")
+    parts += [f"(SELECT MAX({qn('updated_at')}) FROM {table(m)})" for m in (WorkPlan, PlanTask)]
     parts.append(f"(SELECT COUNT(*) FROM {table(Appeal)} WHERE {qn('result')} <> 'pending')")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
