@@ -388,3 +388,11 @@ def test_the_demo_current_plan_has_every_state_and_one_overdue(demo):
     assert all(t.completed_on for t in tasks if t.status in rules.CLOSED)
     count = WorkPlan.objects.count()
     assert load_plan_demo() == [] and WorkPlan.objects.count() == count  # idempotent
+
+
+def test_a_plan_is_deleted_with_its_steps_tasks_and_notes(plan):
+    """Deleting a plan (admin site, or its site) takes its steps, tasks and notes with it; a
+    task's step must not protect it from the plan's own cascade."""
+    rules.add_note(user("yj_editor"), plan.housing_task, "进展")
+    plan.delete()
+    assert not PlanTask.objects.exists() and not PlanNote.objects.exists()

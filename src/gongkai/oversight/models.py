@@ -220,7 +220,7 @@ class PlanTask(models.Model):
         WorkPlan, verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="tasks"
     )
     step = models.ForeignKey(
-        PlanStep, verbose_name=_("阶段"), on_delete=models.PROTECT, related_name="tasks"
+        PlanStep, verbose_name=_("阶段"), on_delete=models.CASCADE, related_name="tasks"
     )
     number = models.PositiveSmallIntegerField(_("序号"), default=1)
     text = models.TextField(_("工作任务"))
