@@ -396,3 +396,25 @@ def test_a_plan_is_deleted_with_its_steps_tasks_and_notes(plan):
     rules.add_note(user("yj_editor"), plan.housing_task, "进展")
     plan.delete()
     assert not PlanTask.objects.exists() and not PlanNote.objects.exists()
+
+
+def test_the_workbench_shows_the_organisations_open_and_overdue_tasks(plan, staff):
+    html = staff("yj_editor2").get("/staff/").content.decode()  # 民政局: the overdue task only
+    assert "本单位未完成的工作任务 1 项，其中逾期 1 项" in html and "社会救助信息公开" in html
+    html = staff("yj_editor").get("/staff/").content.decode()  # 住建局: lead of one, co of one
+    assert "本单位未完成的工作任务 2 项，其中逾期 1 项、即将到期 1 项" in html
+    assert "工作方案任务" not in staff("yj_evaluator").get("/staff/").content.decode()
+
+
+def test_the_sitemap_lists_published_plans_only(plan, client):
+    assert f"/xxgk/plan/{plan.pk}/" not in client.get("/sitemap.xml").content.decode()
+    rules.update_plan(user("yj_admin"), plan, {"is_public": True})
+    assert f"/xxgk/plan/{plan.pk}/" in client.get("/sitemap.xml").content.decode()
+
+
+def test_the_public_page_follows_a_status_change(plan, client):
+    rules.update_plan(user("yj_admin"), plan, {"is_public": True})
+    url = f"/xxgk/plan/{plan.pk}/"
+    assert "status-done" not in client.get(url).content.decode()
+    rules.change_status(user("yj_editor"), plan.housing_task, "done")
+    assert 'class="plan-status status-done">已完成</span>' in client.get(url).content.decode()

@@ -25,6 +25,13 @@ class OversightConfig(AppConfig):
         from .acceptance import register_parts
 
         register_parts()
+        from .plan_views import plan_panel
+        from .sitemaps import WorkPlanSitemap
+
+        register_sitemap("work_plans", WorkPlanSitemap)
+
+        if plan_panel not in workbench_panels:
+            workbench_panels.append(plan_panel)
         add_nav(staff_nav, NavLink("工作方案", "oversight_staff:plan_list", order=70))
         add_nav(disclosure_links, NavLink("工作方案", "oversight_plan:list", order=80))
         register_demo_loader("oversight_plan", "gongkai.oversight.demo.load_plan_demo", order=61)

@@ -20,6 +20,7 @@ from gongkai.core import permissions
 from gongkai.core.audit import record_event, snapshot
 from gongkai.core.exports import xlsx_cell
 from gongkai.core.models import AuditEventType, Organisation, Role, Site
+from gongkai.core.sites import touch_site
 from gongkai.core.versioning import claim
 
 from .models import PlanNote, PlanStatus, PlanStep, PlanTask, WorkPlan
@@ -134,6 +135,19 @@ def tasks_of(plan: WorkPlan) -> QuerySet[PlanTask]:
     )
 
 
+def open_tasks_for(user, site: Site) -> list[PlanTask]:
+    """Open tasks of `site` whose lead or co-organisation the user reports for."""
+    organisations = permissions.organisations_for(user, REPORT_ROLES, site=site)
+    return list(
+        PlanTask.objects.filter(plan__site=site)
+        .exclude(status__in=CLOSED)
+        .filter(Q(lead__in=organisations) | Q(co_organisations__in=organisations))
+        .select_related("step", "lead")
+        .distinct()
+        .order_by("deadline", "pk")
+    )
+
+
 def filter_tasks(
     tasks: QuerySet[PlanTask],
     *,
@@ -210,6 +224,12 @@ def _task_after(task: PlanTask) -> dict:
     return data
 
 
+def _touch(plan: WorkPlan, was_public: bool = False) -> None:
+    """A published plan's public page and the sitemap change with it (new cache keys)."""
+    if plan.is_public or was_public:
+        touch_site(plan.site)
+
+
 def _check_source(site: Site, record) -> None:
     if record is not None and record.site_id != site.pk:
         raise PlanError("来源文件须是本站点发布的信息。")
@@ -227,6 +247,7 @@ def create_plan(actor, site: Site, **data) -> WorkPlan:
             after=_plan_after(plan),
             message="新建工作方案",
         )
+        _touch(plan)
     return plan
 
 
@@ -247,6 +268,7 @@ def update_plan(actor, plan: WorkPlan, data: dict, *, version=None, base=None) -
             after=_plan_after(plan),
             message="修改工作方案",
         )
+        _touch(plan, was_public=before["is_public"])
     return plan
 
 
@@ -275,6 +297,7 @@ def add_step(actor, plan: WorkPlan, *, title: str, starts_on=None, ends_on=None,
             after=snapshot(step),
             message="新增工作阶段",
         )
+        _touch(plan)
     return step
 
 
@@ -312,6 +335,7 @@ def add_task(actor, plan: WorkPlan, *, co_organisations=(), **data) -> PlanTask:
             after=_task_after(task),
             message="新增工作任务",
         )
+        _touch(plan)
     return task
 
 
@@ -336,6 +360,7 @@ def update_task(actor, task: PlanTask, data: dict, *, version=None, base=None) -
             after=_task_after(task),
             message="修改工作任务",
         )
+        _touch(task.plan)
     return task
 
 
@@ -432,6 +457,7 @@ def _move(actor, task, target, *, version, reason, on=None) -> None:
         after={"status": task.status, "completed_on": _iso(task.completed_on)},
         message=reason,
     )
+    _touch(task.plan)
 
 
 def _iso(value):

@@ -371,3 +371,24 @@ def public_plan(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": rules.counts(tasks),
         },
     )
+
+
+def plan_panel(request):
+    """工作任务 on the workbench: the open tasks of the organisations the user reports for (the
+    whole site for the office admin), with how many are overdue or due soon."""
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return None
+    site = permissions.staff_site(request)
+    if site is None:
+        return None
+    tasks = rules.open_tasks_for(user, site)
+    if not tasks:
+        return None
+    overdue = [t for t in tasks if t.is_overdue]
+    return "oversight/plan_panel.html", {
+        "open": len(tasks),
+        "overdue": overdue[:5],
+        "overdue_count": len(overdue),
+        "due_soon": sum(t.is_due_soon for t in tasks),
+    }

@@ -19,3 +19,23 @@ class AnnualReportSitemap(Sitemap):
 
     def location(self, url):
         return url
+
+
+class WorkPlanSitemap(Sitemap):
+    """The published work plans (/xxgk/plan/)."""
+
+    changefreq = "weekly"
+    priority = 0.4
+
+    def __init__(self, site):
+        self.site = site
+
+    def items(self):
+        from .models import WorkPlan
+
+        plans = WorkPlan.objects.filter(site=self.site, is_public=True).order_by("-year", "pk")
+        urls = [reverse("oversight_plan:detail", args=[p.pk]) for p in plans]
+        return [reverse("oversight_plan:list"), *urls] if urls else []
+
+    def location(self, url):
+        return url
