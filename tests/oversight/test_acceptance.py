@@ -246,3 +246,22 @@ def test_the_staff_page_shows_a_failing_part(world, client, settings, failing_pa
     response = client.get("/staff/oversight/acceptance/", {"year": YEAR})
     assert response.status_code == 400
     assert "会失败的部分" in response.content.decode()
+
+
+def _database_error(site, year):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table_for_the_package")
+    return b""
+
+
+def test_a_part_with_a_database_error_fails_cleanly(world, monkeypatch):
+    """On PostgreSQL a failed query aborts the transaction; the part runs in a savepoint so the
+    request can still say what failed (and the audit log still works)."""
+    parts = dict(package.PACKAGE_PARTS)
+    monkeypatch.setattr(package, "PACKAGE_PARTS", parts)
+    package.register_package_part("09-坏查询.xlsx", "查询出错的部分", _database_error, order=90)
+    with pytest.raises(acceptance.PackageFailed, match="查询出错的部分"):
+        acceptance.build_acceptance_package(world, YEAR, user("yj_admin"))
+    assert AuditEvent.objects.filter(site=world).exists()  # the connection is still usable

@@ -13,6 +13,7 @@ import io
 import zipfile
 from datetime import date, datetime, time
 
+from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core import permissions
@@ -55,7 +56,8 @@ def build_acceptance_package(site: Site, year: int, user) -> bytes:
     files: list[tuple[str, str, bytes]] = []
     for part in registered_parts():
         try:
-            data = part.build(site, year)
+            with transaction.atomic():  # a part's database error must not spoil the request's
+                data = part.build(site, year)
         except Exception as exc:  # noqa: BLE001 - any failure of a part fails the package
             raise PackageFailed(
                 f"验收材料“{part.title}”（{part.filename}）生成失败：{exc or type(exc).__name__}。"
