@@ -418,3 +418,13 @@ def test_the_public_page_follows_a_status_change(plan, client):
     assert "status-done" not in client.get(url).content.decode()
     rules.change_status(user("yj_editor"), plan.housing_task, "done")
     assert 'class="plan-status status-done">已完成</span>' in client.get(url).content.decode()
+
+
+def test_a_task_created_closed_records_its_date(plan):
+    step = plan.steps.get()
+    for status in rules.CLOSED:
+        task = rules.add_task(
+            SYSTEM, plan, step=step, text=status, lead=plan.housing_task.lead,
+            deadline=TODAY, status=status,
+        )  # fmt: skip
+        assert PlanTask.objects.get(pk=task.pk).completed_on == TODAY

@@ -324,7 +324,7 @@ def add_task(actor, plan: WorkPlan, *, co_organisations=(), **data) -> PlanTask:
             data["number"] = (last or 0) + 1
         task = PlanTask.objects.create(plan=plan, **data)
         task.co_organisations.set([o for o in co_organisations if o.pk != task.lead_id])
-        if task.status == PlanStatus.DONE and task.completed_on is None:
+        if task.status in CLOSED and task.completed_on is None:
             task.completed_on = timezone.localdate()
             task.save(update_fields=["completed_on"])
         record_event(
