@@ -18,3 +18,18 @@ class OversightConfig(AppConfig):
             workbench_panels.append(workbench_panel)
         register_sitemap("annual_reports", AnnualReportSitemap)
         register_demo_loader("oversight", "gongkai.oversight.demo.load_oversight_demo", order=60)
+
+        # --- links (issue 12 point 2)
+        from django.db.models.signals import post_migrate
+
+        from .checks import register_check
+        from .linkcheck.domains import seed_after_migrate
+        from .links import INDICATOR, link_findings
+
+        register_check(
+            "links",
+            link_findings,
+            indicator=INDICATOR,
+            description=_("已发布信息正文、附件中的失效链接和指向赌博等可疑网站的链接"),
+        )
+        post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="oversight-domains")
