@@ -143,6 +143,17 @@ def test_extract_links_makes_them_absolute_and_splits_internal_from_external():
     ]
 
 
+def test_addresses_are_normalised_as_a_browser_sends_them():
+    (link,) = extract_links(
+        '<a href="http://User:pw@例子.测试/通知 公告.html?类别=1#第二段">x</a>',
+        "https://a.example/",
+    )
+    assert link.url == (
+        "http://xn--fsqu00a.xn--0zwm56d/%E9%80%9A%E7%9F%A5%20%E5%85%AC%E5%91%8A.html"
+        "?%E7%B1%BB%E5%88%AB=1"
+    )
+
+
 # --- the suspicious-domain list -----------------------------------------------------------
 
 
@@ -296,6 +307,17 @@ def test_the_time_budget_leaves_the_rest_unchecked_and_they_go_first_next_time(s
     assert server.paths() == ["/ok?a", "/ok?c"]
 
 
+def test_a_chinese_address_is_requested_percent_encoded_and_a_too_long_one_not_at_all(
+    server, local
+):
+    long = server.url("/ok?" + "x" * 2100)
+    report = check_urls([server.url("/通知"), long])
+    assert server.paths() == ["/%E9%80%9A%E7%9F%A5"]
+    assert report[server.url("/%E9%80%9A%E7%9F%A5")].status == "broken"  # 404 there
+    assert report[long].status == "caution" and "过长" in report[long].reason
+    assert LinkStatus.objects.count() == 1
+
+
 def test_a_server_slower_than_the_timeout_is_broken(server, local):
     url = server.url("/slow?s=2")
     result = check_urls([url], timeout=0.5, time_budget_seconds=10)[url]
@@ -439,6 +461,14 @@ def test_findings_for_broken_danger_and_caution_links(records_site, server, loca
     record.refresh_from_db()
     assert record.state == "published"  # a danger link withdraws nothing by itself
     assert not any(k.startswith(f"record:{target.pk}:") for k in drafts)
+
+
+def test_a_link_to_one_of_our_own_hosts_is_resolved_not_fetched(yingjiang, server, local):
+    assert "127.0.0.1" in yingjiang.hostname_list()  # the demo serves 迎江区 there too
+    record = _publish(f'<p><a href="{server.url("/ok")}">站内</a></p>')
+    (draft,) = link_findings(yingjiang)
+    assert draft.key == f"record:{record.pk}:link:{server.url('/ok')}"
+    assert "站内页面不存在" in draft.detail and server.log == []
 
 
 def test_a_missing_attachment_file_is_a_broken_link(records_site):

@@ -49,6 +49,7 @@ BROKEN_LINK_POINTS = Decimal("0.1")
 INDICATOR = "链接可用性（错链断链、违规外链）"
 DEFAULT_BUDGET_SECONDS = 600
 DEFAULT_TIMEOUT = 15.0
+MAX_URL_LENGTH = 2000  # LinkStatus.url
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -126,6 +127,9 @@ def check_urls(
     fresh: list[LinkResult] = []
     for url in wanted:
         row = rows.get(url)
+        if len(url) > MAX_URL_LENGTH:  # no browser or server is expected to take it either
+            report[url] = LinkResult(url, CAUTION, None, "", "链接地址过长，未检查", now)
+            continue
         if row is not None and row.checked_at >= now - CACHE_FOR:
             report[url] = _danger(_stored(row), matcher)
             continue
@@ -171,8 +175,9 @@ def _internal_hosts() -> dict[str, object]:
     return hosts
 
 
-def record_links(record, base_url: str, hosts) -> list[Link]:
-    """A record's body and video links and its published attachments' addresses."""
+def record_links(record, base_url: str, hosts, attachment_ids=None) -> list[Link]:
+    """A record's body and video links and its published attachments' addresses
+    (`attachment_ids`: those attachments' ids, when the caller read them for many records)."""
     from gongkai.records.workflow import public_attachments
 
     links = extract_links(record.body, base_url, hosts)
@@ -180,12 +185,33 @@ def record_links(record, base_url: str, hosts) -> list[Link]:
         video = absolute(record.video_url, base_url)
         if video and all(link.url != video for link in links):
             links.extend(extract_links(f'<a href="{video}"></a>', base_url, hosts))
-    for attachment in public_attachments(record):
-        path = reverse("records:attachment", args=[record.index_number, attachment.pk])
+    if attachment_ids is None:
+        attachment_ids = public_attachments(record).values_list("pk", flat=True)
+    for pk in attachment_ids:
+        path = reverse("records:attachment", args=[record.index_number, pk])
         url = absolute(path, base_url)
         if url and all(link.url != url for link in links):
             links.append(Link(url, "attachment", True))
     return links
+
+
+def _public_attachment_ids(site) -> dict[int, list[int]]:
+    """Every listed record's published attachments, in one query (not one per record)."""
+    from django.db.models import Q
+
+    from gongkai.records.models import Attachment, RevisionState
+    from gongkai.records.selectors import LISTED_STATES
+
+    found: dict[int, list[int]] = {}
+    rows = (
+        Attachment.objects.filter(record__site=site, record__state__in=LISTED_STATES)
+        .filter(Q(revision__isnull=True) | Q(revision__state=RevisionState.PUBLISHED))
+        .order_by("record_id", "pk")
+        .values_list("record_id", "pk")
+    )
+    for record_id, pk in rows.iterator():
+        found.setdefault(record_id, []).append(pk)
+    return found
 
 
 def _key(record_pk: int, url: str) -> str:
@@ -205,9 +231,11 @@ def link_findings(site, **check_options) -> Iterable[FindingDraft]:
     hosts = _internal_hosts()
     per_record: list[tuple[object, list[tuple[Link, object]]]] = []
     external: list[str] = []
-    for record in published_records(site).filter(index_number__isnull=False).iterator():
+    attachments = _public_attachment_ids(site)
+    records = published_records(site).filter(index_number__isnull=False)
+    for record in records.iterator(chunk_size=500):
         base = absolute_url(site, record.get_absolute_url())
-        links = record_links(record, base, hosts)
+        links = record_links(record, base, hosts, attachments.get(record.pk, []))
         if not links:
             continue
         entries = []
@@ -217,10 +245,8 @@ def link_findings(site, **check_options) -> Iterable[FindingDraft]:
                 external.append(link.url)
         per_record.append((record, entries))
     report = check_urls(external, **check_options) if external else LinkReport()
-    for url in report.unchecked:  # the last known answer, however old
-        row = LinkStatus.objects.filter(url=url).first()
-        if row is not None:
-            report[url] = _stored(row)
+    for url, row in _rows(report.unchecked).items():  # the last known answer, however old
+        report[url] = _stored(row)
     for record, entries in per_record:
         staff_url = reverse("records_staff:detail", args=[record.pk])
         for link, link_site in entries:

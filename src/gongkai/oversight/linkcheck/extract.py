@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 #: (tag, attribute) pairs that hold an address. The sanitiser keeps only a[href] and img[src]
 #: today, but bodies imported from old sites may hold the rest, and 暗链 hide there too.
@@ -56,20 +56,28 @@ class _Collector(HTMLParser):
 
 def absolute(href: str, base_url: str) -> str | None:
     """The address a browser would request, or None for what is not checked (mailto:, tel:,
-    javascript:, data:, in-page #anchors, unparsable addresses)."""
+    javascript:, data:, in-page #anchors, unparsable addresses). Normalised as a browser sends
+    it: lower-case host (IDN as punycode), non-ASCII path and query percent-encoded, no
+    user:password@, no #fragment — so one page is one address, in the cache and in findings."""
     href = href.strip()
     if not href or href.startswith("#"):
         return None
     try:
         parts = urlsplit(urljoin(base_url, href))
-        parts.port  # noqa: B018 - raises ValueError for a port out of range
-    except ValueError:
+        port = parts.port  # raises ValueError for a port out of range
+        host = parts.hostname or ""
+        if not host.isascii():
+            host = host.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
         return None
-    if parts.scheme.lower() not in CHECKED_SCHEMES or not parts.hostname:
+    if parts.scheme.lower() not in CHECKED_SCHEMES or not host:
         return None
-    return urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, "")
-    )
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~")
+    query = quote(parts.query, safe="/?%:@!$&'()*+,;=-._~")
+    return urlunsplit((parts.scheme.lower(), netloc, path, query, ""))
 
 
 def is_internal(url: str, base_url: str, internal_hosts=()) -> bool:

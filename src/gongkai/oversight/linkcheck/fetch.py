@@ -26,8 +26,9 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
+from .extract import absolute
 from .result import BROKEN, CAUTION, DANGER, OK, LinkResult
 
 #: HTTP headers are Latin-1: the User-Agent says in English who asks and why
@@ -182,6 +183,10 @@ class Fetcher:
             return self._check(url)
         except _Unchecked:
             return None
+        except Exception as exc:  # noqa: BLE001 - one odd server must not stop the whole run
+            return LinkResult(
+                url, CAUTION, None, url, f"检查时出错（{type(exc).__name__}），请人工核实"
+            )
 
     def _check(self, url: str) -> LinkResult:
         current, hops, seen = url, 0, {url}
@@ -213,7 +218,11 @@ class Fetcher:
             except (OSError, http.client.HTTPException) as exc:
                 return LinkResult(url, BROKEN, None, current, f"无法连接：{type(exc).__name__}")
             if status in (301, 302, 303, 307, 308) and location:
-                target = urljoin(current, location.strip())
+                target = absolute(location, current)
+                if target is None:
+                    return LinkResult(
+                        url, CAUTION, status, location[:500], "重定向到非网页地址，未继续检查"
+                    )
                 if target in seen:
                     return LinkResult(url, BROKEN, status, target, "重定向循环，浏览器无法打开")
                 hops += 1
@@ -234,10 +243,8 @@ class Fetcher:
     def _head_then_get(self, url: str):
         try:
             status, location, seconds = self._request("HEAD", url)
-        except (_Unchecked, Refused):
-            raise
-        except (OSError, http.client.HTTPException):
-            return self._request("GET", url)  # some servers drop HEAD requests
+        except (http.client.HTTPException, ConnectionResetError):
+            return self._request("GET", url)  # some servers hang up on HEAD; not on a timeout
         if status >= 400 and status not in (404, 410):  # 405, 403, 500 …: many mishandle HEAD
             return self._request("GET", url)
         return status, location, seconds
