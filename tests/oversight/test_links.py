@@ -53,12 +53,10 @@ class _Server:
                     server.active += 1
                     server.most = max(server.most, server.active)
                 try:
-                    self._route(method)
-                finally:
+                    status, location = self._route(method)
+                finally:  # before answering: the client may send its next request at once
                     with server.lock:
                         server.active -= 1
-
-            def _send(self, status, location=None):
                 self.send_response(status)
                 if location:
                     self.send_header("Location", location)
@@ -69,28 +67,27 @@ class _Server:
                 parts = urlsplit(self.path)
                 path, query = parts.path, parse_qs(parts.query)
                 if path == "/ok":
-                    self._send(200)
-                elif path == "/missing":
-                    self._send(404)
-                elif path == "/error":
-                    self._send(500)
-                elif path == "/no-head":
-                    self._send(405 if method == "HEAD" else 200)
-                elif path.startswith("/redirect/"):
+                    return 200, None
+                if path == "/missing":
+                    return 404, None
+                if path == "/error":
+                    return 500, None
+                if path == "/no-head":
+                    return (405 if method == "HEAD" else 200), None
+                if path.startswith("/redirect/"):
                     left = int(path.rsplit("/", 1)[1])
-                    self._send(302, f"/redirect/{left - 1}") if left else self._send(200)
-                elif path == "/loop":
-                    self._send(301, "/loop")
-                elif path == "/to-casino":
-                    self._send(302, "http://www.royal-casino88.example/welcome")
-                elif path == "/slow":
+                    return (302, f"/redirect/{left - 1}") if left else (200, None)
+                if path == "/loop":
+                    return 301, "/loop"
+                if path == "/to-casino":
+                    return 302, "http://www.royal-casino88.example/welcome"
+                if path == "/slow":
                     time.sleep(float(query.get("s", ["3"])[0]))
-                    self._send(200)
-                elif path == "/wait":
+                    return 200, None
+                if path == "/wait":
                     time.sleep(0.3)
-                    self._send(200)
-                else:
-                    self._send(404)
+                    return 200, None
+                return 404, None
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -318,6 +315,33 @@ def test_a_chinese_address_is_requested_percent_encoded_and_a_too_long_one_not_a
     assert LinkStatus.objects.count() == 1
 
 
+def test_a_self_signed_certificate_is_a_caution(server, local, tmp_path):
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is needed to make a certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+         "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    tls = _Server()
+    tls.httpd.socket = context.wrap_socket(tls.httpd.socket, server_side=True)
+    tls.thread.start()
+    try:
+        url = tls.url("/ok").replace("http://", "https://")
+        result = check_urls([url], time_budget_seconds=10)[url]
+    finally:
+        tls.httpd.shutdown()
+        tls.httpd.server_close()
+    assert result.status == "caution" and "证书" in result.reason
+
+
 def test_a_server_slower_than_the_timeout_is_broken(server, local):
     url = server.url("/slow?s=2")
     result = check_urls([url], timeout=0.5, time_budget_seconds=10)[url]
@@ -327,8 +351,8 @@ def test_a_server_slower_than_the_timeout_is_broken(server, local):
 def test_at_most_two_requests_at_a_time_to_one_host(server, local):
     urls = [server.url(f"/wait?{i}") for i in range(8)]
     report = check_urls(urls, per_host_concurrency=2, time_budget_seconds=30)
-    assert {r.status for r in report.values()} == {"ok"} and len(report) == 8
-    assert server.most == 2  # parallel, and never more than the limit
+    assert {r.status for r in report.values()} == {"ok"} and len(report) == 8, report
+    assert server.most == 2, server.log  # parallel, and never more than the limit
 
 
 def test_a_second_run_within_a_day_makes_no_request(server, local):

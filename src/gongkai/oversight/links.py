@@ -228,6 +228,10 @@ def link_findings(site, **check_options) -> Iterable[FindingDraft]:
     from gongkai.core.sites import absolute_url
     from gongkai.records.selectors import published_records
 
+    check_options.setdefault(
+        "time_budget_seconds",
+        getattr(settings, "LINKCHECK_TIME_BUDGET_SECONDS", DEFAULT_BUDGET_SECONDS),
+    )
     hosts = _internal_hosts()
     per_record: list[tuple[object, list[tuple[Link, object]]]] = []
     external: list[str] = []
