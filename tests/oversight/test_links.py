@@ -484,6 +484,13 @@ def test_findings_for_broken_danger_and_caution_links(records_site, server, loca
     assert danger.organisation == record.organisation
     record.refresh_from_db()
     assert record.state == "published"  # a danger link withdraws nothing by itself
+    # one link at a time (no bulk look-up) comes to the same verdicts
+    from gongkai.oversight.linkcheck.internal import check_internal
+
+    base = "https://yingjiang.localhost/records/"
+    assert check_internal(f"{base}{withdrawn.index_number}/", records_site).status == "broken"
+    assert check_internal(f"{base}{target.index_number}/", records_site).status == "ok"
+    assert check_internal(f"{base}NO-SUCH-NUMBER/", records_site).status == "broken"
     assert not any(k.startswith(f"record:{target.pk}:") for k in drafts)
 
 

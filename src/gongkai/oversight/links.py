@@ -25,7 +25,7 @@ from .checks import FindingDraft
 from .linkcheck.domains import active_matcher
 from .linkcheck.extract import Link, absolute, extract_links
 from .linkcheck.fetch import Fetcher, fetch_all
-from .linkcheck.internal import check_internal
+from .linkcheck.internal import check_internal, records_known
 from .linkcheck.result import BROKEN, CAUTION, DANGER, OK, LinkResult
 from .models import LinkStatus, Severity
 
@@ -251,13 +251,24 @@ def link_findings(site, **check_options) -> Iterable[FindingDraft]:
     report = check_urls(external, **check_options) if external else LinkReport()
     for url, row in _rows(report.unchecked).items():  # the last known answer, however old
         report[url] = _stored(row)
-    for record, entries in per_record:
-        staff_url = reverse("records_staff:detail", args=[record.pk])
-        for link, link_site in entries:
-            result = check_internal(link.url, link_site) if link.internal else report.get(link.url)
-            if result is None or result.status == OK:
-                continue
-            yield _draft(record, link, result, staff_url)
+    internal: dict[tuple[int, str], LinkResult] = {}  # the same page linked from many records
+    pairs = [(link.url, link_site) for _, e in per_record for link, link_site in e if link.internal]
+    with records_known(pairs):
+        drafts = []
+        for record, entries in per_record:
+            staff_url = reverse("records_staff:detail", args=[record.pk])
+            for link, link_site in entries:
+                if link.internal:
+                    memo = (link_site.pk, link.url)
+                    if memo not in internal:
+                        internal[memo] = check_internal(link.url, link_site)
+                    result = internal[memo]
+                else:
+                    result = report.get(link.url)
+                if result is None or result.status == OK:
+                    continue
+                drafts.append(_draft(record, link, result, staff_url))
+    yield from drafts
 
 
 _TITLES = {

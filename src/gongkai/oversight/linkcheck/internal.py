@@ -8,7 +8,9 @@ without one is `ok` once its address resolves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -19,6 +21,11 @@ from .result import BROKEN, CAUTION, OK, LinkResult
 #: view name -> checker(site, **kwargs) -> (status, reason)
 INTERNAL_CHECKS: dict[str, Callable[..., tuple[str, str]]] = {}
 STAFF_PREFIXES = ("/staff/", "/admin/")
+#: {(site id, 索引号): (pk, state, title) or None} read in bulk by `records_known`
+_KNOWN_RECORDS: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "linkcheck_known_records", default=None
+)
+RECORD_VIEWS = {"records:detail", "records:qr", "records:attachment"}
 
 
 def register_internal_check(view_name: str, func: Callable[..., tuple[str, str]]) -> None:
@@ -69,53 +76,113 @@ def check_internal(url: str, site) -> LinkResult:
 # --- the pages of one object -------------------------------------------------------------
 
 
-def _record(site, index_number: str):
-    from gongkai.records.models import Record, State
+def _match(url: str):
+    try:
+        return resolve(unquote(urlsplit(url).path or "/"))
+    except Resolver404:
+        return None
 
-    record = Record.objects.filter(site=site, index_number=index_number).first()
-    if record is None:
+
+@contextlib.contextmanager
+def records_known(links: Iterable[tuple[str, object]]):
+    """Within the block, the records that (url, site) pairs link to are looked up from one
+    query per 500 instead of one per link (a night's check reads tens of thousands)."""
+    from gongkai.records.models import Record
+
+    wanted: dict[int, set[str]] = {}
+    for url, site in links:
+        match = _match(url)
+        if match is not None and match.view_name in RECORD_VIEWS:
+            wanted.setdefault(site.pk, set()).add(match.kwargs["index_number"])
+    known: dict[tuple[int, str], tuple | None] = {}
+    for site_id, numbers in wanted.items():
+        numbers = sorted(numbers)
+        for i in range(0, len(numbers), 500):
+            chunk = numbers[i : i + 500]
+            known.update({(site_id, n): None for n in chunk})
+            rows = Record.objects.filter(site_id=site_id, index_number__in=chunk).order_by()
+            for pk, number, state, title in rows.values_list(
+                "pk", "index_number", "state", "title"
+            ):
+                known[(site_id, number)] = (pk, state, title)
+    token = _KNOWN_RECORDS.set(known)
+    try:
+        yield
+    finally:
+        _KNOWN_RECORDS.reset(token)
+
+
+def _record_row(site, index_number: str):
+    known = _KNOWN_RECORDS.get()
+    if known is not None and (site.pk, index_number) in known:
+        return known[(site.pk, index_number)]
+    from gongkai.records.models import Record
+
+    found = list(
+        Record.objects.filter(site=site, index_number=index_number)
+        .order_by()
+        .values_list("pk", "state", "title")[:1]
+    )
+    return found[0] if found else None
+
+
+def _record(site, index_number: str):
+    """(record id or None, verdict): the record as its public page would show it."""
+    from gongkai.records.models import State
+
+    found = _record_row(site, index_number)
+    if found is None:
         return None, (BROKEN, "所链接的政府信息不存在")
-    if record.state == State.WITHDRAWN:
-        return record, (BROKEN, f"所链接的政府信息“{record.title[:40]}”已撤回")
-    if record.state == State.EXPIRED:
-        return record, (CAUTION, f"所链接的政府信息“{record.title[:40]}”已失效，请确认是否仍应链接")
-    if record.state != State.PUBLISHED:
+    pk, state, title = found
+    if state == State.WITHDRAWN:
+        return None, (BROKEN, f"所链接的政府信息“{title[:40]}”已撤回")
+    if state == State.EXPIRED:
+        return pk, (CAUTION, f"所链接的政府信息“{title[:40]}”已失效，请确认是否仍应链接")
+    if state != State.PUBLISHED:
         return None, (BROKEN, "所链接的政府信息尚未发布")
-    return record, (OK, "站内政府信息存在")
+    return pk, (OK, "站内政府信息存在")
 
 
 def record_page(site, index_number: str, **_) -> tuple[str, str]:
     return _record(site, index_number)[1]
 
 
-def _attachment_file(attachment) -> tuple[str, str]:
-    if not _storage_exists(attachment.file.storage, attachment.file.name):
-        return BROKEN, f"附件“{attachment.name}”的文件已丢失"
-    return OK, "附件存在"
-
-
 def record_attachment(site, index_number: str, pk: int, **_) -> tuple[str, str]:
-    from gongkai.records.models import State
-    from gongkai.records.workflow import public_attachments
+    """As the public download: the record's own or its published revisions' files, none
+    after a withdrawal (410), and the file itself must still be in storage."""
+    from django.core.files.storage import default_storage
+    from django.db.models import Q
 
-    record, verdict = _record(site, index_number)
-    if record is None or record.state == State.WITHDRAWN:
+    from gongkai.records.models import Attachment, RevisionState
+
+    record_pk, verdict = _record(site, index_number)
+    if record_pk is None:
         return verdict
-    attachment = public_attachments(record).filter(pk=pk).first()
-    if attachment is None:
+    found = list(
+        Attachment.objects.filter(pk=pk, record_id=record_pk)
+        .filter(Q(revision__isnull=True) | Q(revision__state=RevisionState.PUBLISHED))
+        .order_by()
+        .values_list("name", "file")[:1]
+    )
+    if not found:
         return BROKEN, "所链接的附件不存在"
-    return _attachment_file(attachment)
+    name, file_name = found[0]
+    if not _storage_exists(default_storage, file_name):
+        return BROKEN, f"附件“{name}”的文件已丢失"
+    return OK, "附件存在"
 
 
 def attachment_address(site, pk: int, **_) -> tuple[str, str]:
     from gongkai.records.models import Attachment
 
-    attachment = (
-        Attachment.objects.select_related("record").filter(pk=pk, record__site=site).first()
+    found = list(
+        Attachment.objects.filter(pk=pk, record__site=site)
+        .order_by()
+        .values_list("record__index_number", flat=True)[:1]
     )
-    if attachment is None or not attachment.record.index_number:
+    if not found or not found[0]:
         return BROKEN, "所链接的附件不存在或其信息尚未发布"
-    return record_attachment(site, attachment.record.index_number, pk)
+    return record_attachment(site, found[0], pk)
 
 
 def catalogue_item(site, pk: int, **_) -> tuple[str, str]:
