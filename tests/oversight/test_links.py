@@ -79,6 +79,10 @@ class _Server:
                     return (302, f"/redirect/{left - 1}") if left else (200, None)
                 if path == "/loop":
                     return 301, "/loop"
+                if path == "/to-intranet":
+                    return 302, "http://10.0.0.8/oa/"
+                if path == "/to-loopback":
+                    return 302, f"http://127.0.0.1:{query['port'][0]}/ok"
                 if path == "/to-casino":
                     return 302, "http://www.royal-casino88.example/welcome"
                 if path == "/slow":
@@ -390,6 +394,24 @@ def test_private_and_loopback_addresses_are_never_fetched(server):
     assert server.log == []
     assert {r.status for r in report.values()} == {"broken"}
     assert all("内网或本机" in r.reason or "本机地址" in r.reason for r in report.values())
+
+
+def test_a_redirect_towards_the_intranet_is_not_followed(server, settings):
+    other = _Server()  # a second "internal" service the redirect would reach
+    other.thread.start()
+    try:
+        # only the first server is an allowed exception: every hop is vetted again
+        settings.LINKCHECK_ALLOW_PRIVATE_ADDRESSES = {f"127.0.0.1:{server.httpd.server_address[1]}"}
+        loopback = server.url(f"/to-loopback?port={other.httpd.server_address[1]}")
+        intranet = server.url("/to-intranet")
+        report = check_urls([loopback, intranet], time_budget_seconds=10)
+    finally:
+        other.httpd.shutdown()
+        other.httpd.server_close()
+    assert other.log == [] and len(server.log) == 2
+    assert report[intranet].status == "broken" and "10.0.0.8" in report[intranet].reason
+    assert report[loopback].status == "broken" and "内网或本机" in report[loopback].reason
+    assert report[intranet].final_url == "http://10.0.0.8/oa/"
 
 
 def test_a_name_that_resolves_to_a_private_address_is_not_fetched(server):

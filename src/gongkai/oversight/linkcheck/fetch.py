@@ -12,8 +12,8 @@ address it resolves to is a public (global unicast) one; the connection then goe
 vetted address, so a second DNS answer (rebinding) cannot swap in an internal one. A literal
 private, loopback or link-local address (or ``localhost``) is `broken` (the public cannot reach
 it either); a name that resolves to one is `caution` (split-horizon DNS may be legitimate) and
-is not fetched. Only tests turn this off, with settings.LINKCHECK_ALLOW_PRIVATE_ADDRESSES —
-deliberately not an environment variable. Internal links never come here
+is not fetched. Only tests turn this off, with settings.LINKCHECK_ALLOW_PRIVATE_ADDRESSES (True,
+or a set of "host:port" exceptions) — deliberately not an environment variable. Internal links never come here
 (oversight.linkcheck.internal resolves them in-process)."""
 
 from __future__ import annotations
@@ -58,8 +58,11 @@ def _public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def vet_address(host: str, port: int, allow_private: bool) -> tuple:
-    """(family, sockaddr) to connect to, or Refused (see the module's rule)."""
+def vet_address(host: str, port: int, allow_private) -> tuple:
+    """(family, sockaddr) to connect to, or Refused (see the module's rule). `allow_private`
+    is False, True (tests: anything), or a set of "host:port" strings allowed as exceptions."""
+    if not isinstance(allow_private, bool):
+        allow_private = f"{host}:{port}" in allow_private
     literal = None
     try:
         literal = ipaddress.ip_address(host.strip("[]"))
@@ -120,7 +123,7 @@ class Fetcher:
         per_host_concurrency: int,
         max_redirects: int,
         timeout: float,
-        allow_private: bool,
+        allow_private=False,
     ):
         self.matcher = matcher
         self.deadline = deadline
