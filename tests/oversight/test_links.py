@@ -369,6 +369,8 @@ def test_a_second_run_within_a_day_makes_no_request(server, local):
     LinkStatus.objects.update(checked_at=timezone.now() - timedelta(hours=25))
     check_urls(urls, time_budget_seconds=10)
     assert len(server.log) > requests  # a day later it is fetched again
+    assert LinkStatus.objects.count() == 2  # and its row updated, not duplicated
+    assert not LinkStatus.objects.filter(checked_at__lt=timezone.now() - timedelta(hours=1))
 
 
 def test_a_cached_result_turns_danger_as_soon_as_its_domain_is_listed(server, local):

@@ -92,18 +92,26 @@ def _rows(urls: list[str]) -> dict[str, LinkStatus]:
     return rows
 
 
-def _save(results: Iterable[LinkResult]) -> None:
-    for r in results:
-        LinkStatus.objects.update_or_create(
+def _save(results: list[LinkResult]) -> None:
+    """Upsert the results (one statement per 500, SQLite and PostgreSQL alike)."""
+    rows = [
+        LinkStatus(
             url=r.url,
-            defaults={
-                "status": r.status,
-                "http_status": r.http_status,
-                "final_url": r.final_url[:2000],
-                "reason": r.reason[:300],
-                "checked_at": r.checked_at,
-            },
+            status=r.status,
+            http_status=r.http_status,
+            final_url=r.final_url[:2000],
+            reason=r.reason[:300],
+            checked_at=r.checked_at,
         )
+        for r in results
+    ]
+    LinkStatus.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["url"],
+        update_fields=["status", "http_status", "final_url", "reason", "checked_at"],
+    )
 
 
 def check_urls(
