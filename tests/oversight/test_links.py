@@ -262,6 +262,7 @@ def test_statuses_of_a_real_server(server, local):
     }
     assert ("HEAD", "/ok") in server.log and ("GET", "/ok") not in server.log
     assert ("GET", "/no-head") in server.log  # HEAD refused (405), GET asked
+    assert ("GET", "/missing") in server.log  # a 404 to HEAD is confirmed by GET
     assert "404" in report[server.url("/missing")].reason
     assert LinkStatus.objects.get(url=server.url("/error")).status == "broken"
 
@@ -313,7 +314,7 @@ def test_a_chinese_address_is_requested_percent_encoded_and_a_too_long_one_not_a
 ):
     long = server.url("/ok?" + "x" * 2100)
     report = check_urls([server.url("/通知"), long])
-    assert server.paths() == ["/%E9%80%9A%E7%9F%A5"]
+    assert server.log == [("HEAD", "/%E9%80%9A%E7%9F%A5"), ("GET", "/%E9%80%9A%E7%9F%A5")]
     assert report[server.url("/%E9%80%9A%E7%9F%A5")].status == "broken"  # 404 there
     assert report[long].status == "caution" and "过长" in report[long].reason
     assert LinkStatus.objects.count() == 1
@@ -376,8 +377,22 @@ def test_a_second_run_within_a_day_makes_no_request(server, local):
 def test_a_cached_result_turns_danger_as_soon_as_its_domain_is_listed(server, local):
     url = server.url("/ok")
     assert check_urls([url])[url].status == "ok"
-    SuspiciousDomain.objects.create(domain="127.0.0.1", kind="domain", category="other")
+    entry = SuspiciousDomain.objects.create(domain="127.0.0.1", kind="domain", category="other")
     assert check_urls([url])[url].status == "danger"
+    assert len(server.log) == 1  # no new request: the host alone decides
+    entry.is_active = False  # switched off again: the day-old "ok" holds
+    entry.save()
+    assert check_urls([url])[url].status == "ok" and len(server.log) == 1
+
+
+def test_a_danger_whose_entry_is_switched_off_is_fetched_again(server, local):
+    url = server.url("/ok")
+    entry = SuspiciousDomain.objects.create(domain="127.0.0.1", kind="domain", category="other")
+    assert check_urls([url])[url].status == "danger" and server.log == []
+    assert LinkStatus.objects.get(url=url).status == "danger"
+    entry.is_active = False  # a false positive: not danger for the rest of the day
+    entry.save()
+    assert check_urls([url])[url].status == "ok" and len(server.log) == 1
 
 
 # --- SSRF -----------------------------------------------------------------------------------

@@ -68,7 +68,8 @@ def _stored(row: LinkStatus) -> LinkResult:
 
 
 def _danger(result: LinkResult, matcher) -> LinkResult:
-    """A cached result seen through today's list: an entry added an hour ago counts now."""
+    """A cached result seen through today's list: an entry added an hour ago counts now (and
+    one switched off no longer does: check_urls then fetches the address again)."""
     for address in (result.url, result.final_url):
         host = urlsplit(address).hostname if address else None
         found = matcher.match(host) if host else None
@@ -82,6 +83,14 @@ def _danger(result: LinkResult, matcher) -> LinkResult:
                 result.checked_at,
             )
     return result
+
+
+def _matches(result: LinkResult, matcher) -> bool:
+    return any(
+        matcher.match(urlsplit(address).hostname or "")
+        for address in (result.url, result.final_url)
+        if address
+    )
 
 
 def _rows(urls: list[str]) -> dict[str, LinkStatus]:
@@ -139,8 +148,11 @@ def check_urls(
             report[url] = LinkResult(url, CAUTION, None, "", "链接地址过长，未检查", now)
             continue
         if row is not None and row.checked_at >= now - CACHE_FOR:
-            report[url] = _danger(_stored(row), matcher)
-            continue
+            result = _danger(_stored(row), matcher)
+            # a danger whose entry has since been switched off is fetched again at once
+            if row.status != DANGER or _matches(result, matcher):
+                report[url] = result
+                continue
         found = matcher.match(urlsplit(url).hostname or "")
         if found:  # no fetch needed, and none wanted: a gambling site learns nothing from us
             result = _danger(LinkResult(url, OK, checked_at=now), matcher)

@@ -248,8 +248,8 @@ class Fetcher:
             status, location, seconds = self._request("HEAD", url)
         except (http.client.HTTPException, ConnectionResetError):
             return self._request("GET", url)  # some servers hang up on HEAD; not on a timeout
-        if status >= 400 and status not in (404, 410):  # 405, 403, 500 …: many mishandle HEAD
-            return self._request("GET", url)
+        if status >= 400:  # 405, 403, even 404 or 500: many servers mishandle HEAD, and a
+            return self._request("GET", url)  # wrong "broken" costs more than one request
         return status, location, seconds
 
     def _classify(self, url, final, status, hops, seconds) -> LinkResult:
