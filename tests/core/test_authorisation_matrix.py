@@ -487,6 +487,8 @@ ADMIN_MODELS = {
     "foi_foisettings",
     "otp_static_staticdevice",
     "otp_totp_totpdevice",
+    "oversight_linkstatus",
+    "oversight_suspiciousdomain",
     "portal_column",
     "portal_disclosurepage",
     "portal_gazetteissue",

@@ -35,3 +35,18 @@ class OversightConfig(AppConfig):
         add_nav(staff_nav, NavLink("工作方案", "oversight_staff:plan_list", order=70))
         add_nav(disclosure_links, NavLink("工作方案", "oversight_plan:list", order=80))
         register_demo_loader("oversight_plan", "gongkai.oversight.demo.load_plan_demo", order=61)
+
+        # --- links (issue 12 point 2)
+        from django.db.models.signals import post_migrate
+
+        from .checks import register_check
+        from .linkcheck.domains import seed_after_migrate
+        from .links import INDICATOR, link_findings
+
+        register_check(
+            "links",
+            link_findings,
+            indicator=INDICATOR,
+            description=_("已发布信息正文、附件中的失效链接和指向赌博等可疑网站的链接"),
+        )
+        post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="oversight-domains")

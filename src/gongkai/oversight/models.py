@@ -307,3 +307,97 @@ class PlanNote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+# --- links (issue 12 point 2: broken and prohibited links in published records) ---
+
+
+class LinkState(models.TextChoices):
+    """What a link check concluded (the GOV.UK link checker's four statuses): ok works; caution
+    works or may work but needs a look (slow, login, too many redirects, TLS problem); broken
+    does not work for the public; danger leads to a suspicious (gambling, porn, fraud) site."""
+
+    OK = "ok", _("正常")
+    CAUTION = "caution", _("存疑")
+    BROKEN = "broken", _("失效")
+    DANGER = "danger", _("危险")
+
+
+class LinkStatus(models.Model):
+    """The last result of fetching one external address, reused for a day so the nightly check
+    does not fetch the same address again (oversight.linkcheck.fetch)."""
+
+    url = models.CharField(_("链接地址"), max_length=2000, unique=True)
+    status = models.CharField(_("检查结果"), max_length=10, choices=LinkState.choices)
+    http_status = models.PositiveSmallIntegerField(_("HTTP 状态码"), null=True, blank=True)
+    final_url = models.CharField(_("最终地址"), max_length=2000, blank=True)
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+    checked_at = models.DateTimeField(_("检查时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("外部链接检查结果")
+        verbose_name_plural = _("外部链接检查结果")
+        ordering = ["-checked_at", "url"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class SuspiciousCategory(models.TextChoices):
+    GAMBLING = "gambling", _("赌博")
+    PORN = "porn", _("色情")
+    FRAUD = "fraud", _("诈骗")
+    OTHER = "other", _("其他")
+
+
+class PatternKind(models.TextChoices):
+    DOMAIN = "domain", _("域名（含其子域名）")
+    KEYWORD = "keyword", _("主机名关键词")
+
+
+class SuspiciousDomain(models.Model):
+    """A domain or host-name keyword whose links are `danger` (暗链: gambling links injected into
+    old government pages). The defaults come from oversight/data/suspicious_domains.csv and are
+    added after every `migrate`; an entry that misfires is switched off, not deleted (a deleted
+    default comes back at the next migrate). Matching rules: oversight.linkcheck.domains."""
+
+    domain = models.CharField(
+        _("域名或关键词"),
+        max_length=253,
+        unique=True,
+        help_text=_(
+            "域名：匹配该域名及其所有子域名，例如 example.com；关键词：匹配主机名中的词，"
+            "少于 5 个字母的关键词只按整词匹配（bet 匹配 bet365.com，不匹配 alphabet.com）"
+        ),
+    )
+    kind = models.CharField(
+        _("匹配方式"), max_length=10, choices=PatternKind.choices, default=PatternKind.DOMAIN
+    )
+    category = models.CharField(
+        _("类别"),
+        max_length=10,
+        choices=SuspiciousCategory.choices,
+        default=SuspiciousCategory.OTHER,
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    is_active = models.BooleanField(
+        _("启用"), default=True, help_text=_("误判的默认条目请停用，不要删除（删除后迁移时会恢复）")
+    )
+    added_at = models.DateTimeField(_("添加时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("可疑域名")
+        verbose_name_plural = _("可疑域名")
+        ordering = ["category", "kind", "domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        from gongkai.oversight.linkcheck.domains import normalise_pattern
+
+        try:
+            self.domain = normalise_pattern(self.domain, self.kind)
+        except ValueError as exc:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"domain": str(exc)}) from exc
