@@ -182,7 +182,8 @@ def score_form(sheet, rows, data=None):
             required=False,
             initial=row.score,
             error_messages={
-                "max_value": _("得分不能超过该指标的分值 %(limit_value)s 分。"),
+                "max_value": _("得分不能超过该指标的分值 %(weight)s 分。")
+                % {"weight": f"{row.weight.normalize():f}"},
                 "min_value": _("得分不能为负数。"),
             },
         )

@@ -388,7 +388,7 @@ def evaluation_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                     done = "评估表已提交" if action == "submit" else "评分已保存"
                     return _done(request, done, sheet.get_absolute_url())
     row_fields = [
-        (row, scores[f"score_{row.pk}"], scores[f"evidence_{row.pk}"], scores[f"note_{row.pk}"])
+        (row, [scores[f"{name}_{row.pk}"] for name in ("score", "evidence", "note")])
         for row in rows
     ]
     context = {
