@@ -281,6 +281,7 @@ def evaluation_index(request: HttpRequest) -> HttpResponse:
         years=range(this_year, this_year - 6, -1),
         organisations=Organisation.objects.filter(site=site, is_active=True).order_by("path"),
         templates=IndicatorTemplate.objects.filter(site=site),
+        initial={"template": IndicatorTemplate.objects.filter(site=site).first()},
     )
     if request.method == "POST":
         if not manage:
