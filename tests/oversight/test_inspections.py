@@ -367,3 +367,65 @@ def test_demo_loads_an_inspection_in_various_states(yingjiang, media):
     assert states == {"accepted", "submitted", "returned", "new"}
     assert lines and load_inspection_demo() == []  # loading twice adds nothing
     assert Inspection.objects.filter(site=yingjiang, title=DEMO_INSPECTION).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_accepts_in_parallel_threads_only_one_wins(transactional_db, settings, tmp_path):
+    """Two office admins press 验收通过 at the same moment, each in its own thread and database
+    connection: the row lock and the version let exactly one through."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    from gongkai.core.demo import load_demo
+    from gongkai.core.models import Membership, Role, User
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
+        "file:memorydb"
+    ):
+        pytest.skip("内存中的 SQLite 测试库不支持多连接并发写；请在 PostgreSQL 上运行此测试")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_demo()
+    admin = user("yj_admin")
+    second = User.objects.create_user("yj_admin2", "a2@example.gov.cn", "x")
+    office = Membership.objects.filter(user=admin, role=Role.OFFICE_ADMIN).first().organisation
+    Membership.objects.create(user=second, organisation=office, role=Role.OFFICE_ADMIN)
+    site = office.site
+    inspection = inspections.open_inspection(
+        admin, site, kind="self", title="并发验收", period="本季度", held_on=TODAY
+    )
+    item = inspections.add_item(
+        admin, inspection, indicator="发布解读", description="栏目未更新", severity="deduction"
+    )
+    item = inspections.assign(
+        admin, item, organisation=org(site, "区住房和城乡建设局"), working_days=5
+    )
+    item = inspections.rectify(user("yj_editor"), item, text="已整改。")
+    loaded = item.version
+    barrier = threading.Barrier(2)
+    outcome: dict[str, str] = {}
+
+    def accept(actor):
+        try:
+            instance = InspectionItem.objects.get(pk=item.pk)
+            barrier.wait(timeout=10)
+            inspections.accept(actor, instance, version=loaded)
+            outcome[actor.username] = "accepted"
+        except (VersionConflict, inspections.InspectionError):
+            outcome[actor.username] = "refused"
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=accept, args=(a,)) for a in (admin, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcome.values()) == ["accepted", "refused"], outcome
+    stored = InspectionItem.objects.get(pk=item.pk)
+    assert stored.state == ItemState.ACCEPTED and stored.version == loaded + 1
+    accepts = AuditEvent.objects.filter(
+        object_type="oversight.inspectionitem", object_id=str(item.pk), message="整改验收通过"
+    )
+    assert accepts.count() == 1
