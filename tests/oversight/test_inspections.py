@@ -429,3 +429,15 @@ def test_two_accepts_in_parallel_threads_only_one_wins(transactional_db, setting
         object_type="oversight.inspectionitem", object_id=str(item.pk), message="整改验收通过"
     )
     assert accepts.count() == 1
+
+
+def test_workbench_shows_what_waits(inspection, finding, client, settings):
+    settings.REQUIRE_2FA = False
+    item = _assigned(inspection, finding)
+    client.force_login(user("yj_editor"))
+    assert "整改中的问题 1 个，其中逾期 0 个" in client.get("/staff/").content.decode()
+    client.force_login(user("yj_editor2"))  # 民政局 has nothing to rectify: no panel
+    assert "整改中的问题" not in client.get("/staff/").content.decode()
+    inspections.rectify(user("yj_editor"), item, text="已整改。")
+    client.force_login(user("yj_admin"))
+    assert "待验收的整改 1 个" in client.get("/staff/").content.decode()

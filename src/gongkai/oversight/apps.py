@@ -23,11 +23,13 @@ class OversightConfig(AppConfig):
     def _inspections_ready(self) -> None:
         """自查督查 and 第三方评估: navigation, acceptance-package parts and the demo."""
         from gongkai.core.demo import register_demo_loader
-        from gongkai.core.extensions import NavLink, add_nav, staff_nav
+        from gongkai.core.extensions import NavLink, add_nav, staff_nav, workbench_panels
 
         from . import evaluation, inspections
         from .package import register_package_part
 
+        if inspections.workbench_panel not in workbench_panels:
+            workbench_panels.append(inspections.workbench_panel)
         add_nav(staff_nav, NavLink("督查整改", "oversight_staff:inspection_list", order=60))
         add_nav(staff_nav, NavLink("第三方评估", "oversight_staff:evaluation_index", order=61))
         register_package_part(

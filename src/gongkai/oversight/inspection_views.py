@@ -170,16 +170,7 @@ def inspection_item(request: HttpRequest, pk: int) -> HttpResponse:
     files = {action: request.FILES} if action else {}
     version = {"version": item.version}
     organisations = Organisation.objects.filter(site=site, is_active=True).order_by("path")
-    records = (
-        item.organisation.records.filter(site=site).order_by("-published_at")[:200]
-        if item.organisation_id
-        else []
-    )
-    from gongkai.records.models import Record
-
-    record_qs = (
-        Record.objects.filter(pk__in=[r.pk for r in records]) if records else Record.objects.none()
-    )
+    record_qs = inspections.linkable_records(item)
     forms = {
         "assign": AssignForm(
             bound.get("assign"),

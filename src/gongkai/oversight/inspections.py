@@ -335,10 +335,12 @@ def check_evidence(name: str, data: bytes) -> str:
     return kind
 
 
-def _store_evidence(item: InspectionItem, name: str, data: bytes, actor) -> RectificationEvidence:
+def _store_evidence(
+    item: InspectionItem, name: str, data: bytes, kind: str, actor
+) -> RectificationEvidence:
+    """Store a file `check_evidence` accepted as `kind`, its metadata stripped."""
     from gongkai.records.content import UploadRejected, strip_metadata
 
-    kind = check_evidence(name, data)
     try:
         # author names in file metadata are personal information (《条例》第十五条)
         data = strip_metadata(kind, data, name)
@@ -357,6 +359,21 @@ def _store_evidence(item: InspectionItem, name: str, data: bytes, actor) -> Rect
     evidence.file.save(f"{sha256[:16]}{extension}", ContentFile(data), save=False)
     evidence.save()
     return evidence
+
+
+def linkable_records(item: InspectionItem, limit: int = 200):
+    """The records a rectification may point to: the responsible organisation's published
+    ones, newest first (a long list is cut at `limit`)."""
+    from gongkai.records.models import Record
+
+    if item.organisation_id is None:
+        return Record.objects.none()
+    newest = (
+        Record.objects.filter(organisation_id=item.organisation_id, published_at__isnull=False)
+        .order_by("-published_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return Record.objects.filter(pk__in=list(newest)).order_by("-published_at")
 
 
 def rectify(
@@ -381,9 +398,7 @@ def rectify(
     text = _text(text, "整改情况")
     if record is not None and record.organisation_id != item.organisation_id:
         raise InspectionError("只能关联本单位发布的信息。")
-    checked = [(name, data) for name, data in files]
-    for name, data in checked:
-        check_evidence(name, data)
+    checked = [(name, data, check_evidence(name, data)) for name, data in files]
     with transaction.atomic():
         item = _locked_item(item, version)
         if item.state not in (ItemState.ASSIGNED, ItemState.RETURNED):
@@ -393,8 +408,8 @@ def rectify(
         before = snapshot(item, ITEM_FIELDS)
         item.rectification = text
         item.record = record
-        for name, data in checked:
-            _store_evidence(item, name, data, actor)
+        for name, data, kind in checked:
+            _store_evidence(item, name, data, kind, actor)
         if submit:
             _step(item, "submit")
         _save(item)
@@ -629,3 +644,33 @@ def package_reports(site: Site, year: int) -> bytes:
         )
     doc.signature(office_name(site), document_date(timezone.localdate()))
     return doc.to_bytes()
+
+
+def workbench_panel(request):
+    """督查整改 on the workbench: the office sees what waits for acceptance, an organisation's
+    staff what they have to rectify; hidden when there is nothing of theirs."""
+    user = request.user
+    site = permissions.staff_site(request) if getattr(user, "is_authenticated", False) else None
+    if site is None:
+        return None
+    items = InspectionItem.objects.filter(
+        inspection__site=site, inspection__state=InspectionState.OPEN
+    )
+    manage = can_manage(user, site)
+    if not manage:
+        mine = permissions.organisations_for(user, RECTIFY_ROLES, site=site)
+        items = items.filter(organisation__in=mine)
+    figures = items.aggregate(
+        waiting=Count("id", filter=Q(state=ItemState.SUBMITTED)),
+        rectifying=Count("id", filter=Q(state__in=[ItemState.ASSIGNED, ItemState.RETURNED])),
+        overdue=Count(
+            "id",
+            filter=Q(
+                state__in=[ItemState.ASSIGNED, ItemState.RETURNED],
+                deadline__lt=timezone.localdate(),
+            ),
+        ),
+    )
+    if not manage and not figures["rectifying"] and not figures["waiting"]:
+        return None
+    return "oversight/inspection_panel.html", {"manage": manage, **figures}
