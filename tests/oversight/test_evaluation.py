@@ -256,3 +256,20 @@ def test_pages_for_the_office_and_the_evaluator(yingjiang, template, client, set
     sheet.refresh_from_db()
     assert sheet.state == SheetState.SUBMITTED
     assert "87 / 100" in client.get(sheet.get_absolute_url()).content.decode()
+
+
+def test_the_office_imports_the_default_template_from_the_page(yingjiang, client, settings):
+    settings.REQUIRE_2FA = False
+    client.force_login(user("yj_evaluator"))
+    assert (
+        client.post("/staff/oversight/evaluation/templates/", {"action": "default"}).status_code
+        == 403
+    )
+    client.force_login(user("yj_admin"))
+    assert "导入默认指标" in client.get("/staff/oversight/evaluation/templates/").content.decode()
+    response = client.post("/staff/oversight/evaluation/templates/", {"action": "default"})
+    assert response.status_code == 302
+    template = yingjiang.indicator_templates.get(name=evaluation.DEFAULT_TEMPLATE)
+    assert template.rows.count() == 6
+    page = client.get("/staff/oversight/evaluation/templates/").content.decode()
+    assert 'value="default"' not in page

@@ -87,6 +87,23 @@ def ensure_default_template(site: Site) -> IndicatorTemplate:
     return template
 
 
+def add_default_template(actor, site: Site) -> IndicatorTemplate:
+    """The office imports the default template (the demo does it for the demo sites)."""
+    permissions.require(actor, "定义评估指标", site, OFFICE_ROLES)
+    existed = IndicatorTemplate.objects.filter(site=site, name=DEFAULT_TEMPLATE).exists()
+    template = ensure_default_template(site)
+    if not existed:
+        record_event(
+            AuditEventType.OBJECT_CREATED,
+            actor=actor,
+            obj=template,
+            site=site,
+            after={"name": template.name, "indicators": len(DEFAULT_INDICATORS)},
+            message="导入默认评估指标模板",
+        )
+    return template
+
+
 def parse_indicator_lines(text: str) -> list[tuple[str, Decimal, str]]:
     """One indicator a line: 指标｜分值｜说明 (the 说明 optional; ASCII | works too)."""
     rows = []

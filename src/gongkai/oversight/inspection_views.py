@@ -303,10 +303,14 @@ def evaluation_index(request: HttpRequest) -> HttpResponse:
 def evaluation_templates(request: HttpRequest) -> HttpResponse:
     site = _require_reader(request)
     manage = evaluation.can_manage(request.user, site)
-    form = TemplateForm(request.POST or None)
+    default = request.POST.get("action") == "default"
+    form = TemplateForm(None if default else request.POST or None)
     if request.method == "POST":
         if not manage:
             raise PermissionDenied("只有公开办管理员可以定义评估指标。")
+        if default:
+            evaluation.add_default_template(request.user, site)
+            return _done(request, "默认指标模板已导入", request.path)
         if form.is_valid():
             try:
                 evaluation.create_template(request.user, site, **form.cleaned_data)
@@ -318,7 +322,14 @@ def evaluation_templates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "oversight/evaluation_templates.html",
-        {"site": site, "templates": templates, "form": form, "manage": manage},
+        {
+            "site": site,
+            "templates": templates,
+            "form": form,
+            "manage": manage,
+            "default_missing": not templates.filter(name=evaluation.DEFAULT_TEMPLATE).exists(),
+            "default_name": evaluation.DEFAULT_TEMPLATE,
+        },
     )
 
 
