@@ -223,6 +223,26 @@ def test_evidence_is_checked_by_content(inspection, finding):
     assert item.state == ItemState.ASSIGNED and not item.evidence.exists()
 
 
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        ("docx_with_paragraphs", "段落超过 10,000 个"),
+        ("xlsx_with_rows", "行超过 20,000 个"),
+        ("corrupt_docx", "损坏"),
+    ],
+)
+def test_hostile_office_evidence_is_refused(inspection, finding, make, message):
+    """Evidence costs no more to open than any upload (core.uploads.check_office_cost)."""
+    from tests import hostile_files
+
+    item = _assigned(inspection, finding)
+    with pytest.raises(inspections.InspectionError, match=message):
+        inspections.rectify(
+            user("yj_editor"), item, text="x", files=[("材料.docx", getattr(hostile_files, make)())]
+        )
+    assert not item.evidence.exists()
+
+
 def test_the_record_linked_must_be_the_organisations(inspection, finding, yingjiang):
     from gongkai.records import workflow
     from tests.records.conftest import data, make_leaf
