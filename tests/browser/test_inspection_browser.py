@@ -160,3 +160,28 @@ def test_evaluation_pages_are_accessible(setup, browser, live_server):
     assert evaluator.get_by_test_id("sheet-total").inner_text().startswith("28")
     evaluator.goto("/staff/oversight/evaluation/")
     assert_accessible(evaluator, "evaluation index 375")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_every_new_page_passes_axe(setup, browser, live_server, viewport):
+    """The office admin's view of each page (it shows the most forms), with the demo's items
+    in every state, at both widths; and no page scrolls sideways on a phone."""
+    from gongkai.oversight.demo import DEMO_INSPECTION, load_inspection_demo
+    from gongkai.oversight.models import EvaluationSheet, Inspection
+
+    load_inspection_demo()
+    inspection = Inspection.objects.get(title=DEMO_INSPECTION)
+    urls = [
+        "/staff/oversight/inspections/",
+        inspection.get_absolute_url(),
+        *(item.get_absolute_url() for item in inspection.items.all()),
+        "/staff/oversight/evaluation/",
+        "/staff/oversight/evaluation/templates/",
+        EvaluationSheet.objects.get().get_absolute_url(),
+    ]
+    admin = login(browser, live_server, "yj_admin", viewport=viewport)
+    for url in urls:
+        admin.goto(url)
+        assert_accessible(admin, f"{url} at {viewport['width']}")
+        overflow = admin.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
