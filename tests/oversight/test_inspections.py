@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from gongkai.core.models import AuditEvent
-from gongkai.core.permissions import PermissionDenied
+from gongkai.core.permissions import SYSTEM, PermissionDenied
 from gongkai.core.versioning import VersionConflict
 from gongkai.core.workcalendar import add_working_days
 from gongkai.oversight import inspections
@@ -461,3 +461,16 @@ def test_workbench_shows_what_waits(inspection, finding, client, settings):
     inspections.rectify(user("yj_editor"), item, text="已整改。")
     client.force_login(user("yj_admin"))
     assert "待验收的整改 1 个" in client.get("/staff/").content.decode()
+
+
+def test_the_report_is_signed_by_the_organising_office(inspection, yingjiang):
+    from docx import Document
+
+    assert inspection.organiser == org(yingjiang, "区政务公开办公室")
+    # opened by a command (no office admin): the site's 公开办, not its parent 办公室
+    by_system = inspections.open_inspection(
+        SYSTEM, yingjiang, kind="supervision", title="督查", period="本年", held_on=TODAY
+    )
+    assert by_system.organiser == org(yingjiang, "区政务公开办公室")
+    doc = Document(io.BytesIO(inspections.report_docx(by_system)))
+    assert ("发文机关署名", "区政务公开办公室") in [(p.style.name, p.text) for p in doc.paragraphs]

@@ -177,6 +177,7 @@ def open_inspection(
         period=_text(period, "检查期间", 100),
         held_on=held_on,
         summary=(summary or "").strip(),
+        organiser=office_of(actor, site),
         created_by=permissions.user_of(actor),
     )
     _audit(AuditEventType.OBJECT_CREATED, actor, inspection, None, "开展检查")
@@ -524,14 +525,27 @@ def overdue_items(site: Site) -> QuerySet[InspectionItem]:
 # --------------------------------------------------------------------------- the report
 
 
-def office_name(site: Site) -> str:
-    """The signing organ: the site's 政务公开办公室 if it has one, else its government."""
-    office = (
-        Organisation.objects.filter(site=site, is_active=True, name__contains="公开")
-        .order_by("path")
-        .first()
-    )
-    return office.name if office else site.name
+def office_of(actor, site: Site) -> Organisation | None:
+    """The organising office: where the actor is office admin in the site, else the site's
+    公开办 (the deepest office-kind organisation, e.g. 区政务公开办公室 under 区人民政府办公室)."""
+    from gongkai.core.models import Membership, OrganisationKind
+
+    if getattr(actor, "is_authenticated", False):
+        membership = (
+            Membership.objects.filter(user=actor, role=Role.OFFICE_ADMIN, organisation__site=site)
+            .select_related("organisation")
+            .first()
+        )
+        if membership is not None:
+            return membership.organisation
+    offices = Organisation.objects.filter(site=site, is_active=True, kind=OrganisationKind.OFFICE)
+    return max(offices, key=lambda o: (o.depth, -o.pk), default=None)
+
+
+def signing_organ(inspection: Inspection) -> str:
+    """The report's 发文机关署名: the organising office, else the site's government."""
+    organiser = inspection.organiser or office_of(None, inspection.site)
+    return organiser.name if organiser else inspection.site.name
 
 
 def _status_text(item: InspectionItem) -> str:
@@ -570,7 +584,7 @@ def report_docx(inspection: Inspection, actor=permissions.SYSTEM) -> bytes:
     doc.title(f"{inspection.title}报告")
     doc.heading("一、基本情况")
     doc.body(
-        f"{document_date(inspection.held_on)}，{office_name(inspection.site)}组织开展"
+        f"{document_date(inspection.held_on)}，{signing_organ(inspection)}组织开展"
         f"{inspection.get_kind_display()}（检查期间：{inspection.period}）。"
         f"共发现问题 {numbers.total} 个，已验收通过 {state_counts[ItemState.ACCEPTED]} 个，"
         f"关闭 {state_counts[ItemState.CLOSED]} 个，尚在整改 "
@@ -590,7 +604,7 @@ def report_docx(inspection: Inspection, actor=permissions.SYSTEM) -> bytes:
         if paragraph.strip():
             doc.body(paragraph.strip())
     signed_on = inspection.closed_at.date() if inspection.closed_at else timezone.localdate()
-    doc.signature(office_name(inspection.site), document_date(signed_on))
+    doc.signature(signing_organ(inspection), document_date(signed_on))
     return doc.to_bytes()
 
 
@@ -642,7 +656,8 @@ def package_reports(site: Site, year: int) -> bytes:
         doc.table(
             ["序号", "问题", "责任单位", "整改期限", "整改情况", "状态"], report_rows(inspection)
         )
-    doc.signature(office_name(site), document_date(timezone.localdate()))
+    office = office_of(None, site)
+    doc.signature(office.name if office else site.name, document_date(timezone.localdate()))
     return doc.to_bytes()
 
 

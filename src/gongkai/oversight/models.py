@@ -161,6 +161,15 @@ class Inspection(models.Model):
         Site, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="inspections"
     )
     kind = models.CharField(_("类型"), max_length=12, choices=InspectionKind.choices)
+    organiser = models.ForeignKey(
+        Organisation,
+        verbose_name=_("组织单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("检查报告的署名机关"),
+    )
     title = models.CharField(_("名称"), max_length=200)
     period = models.CharField(_("检查期间"), max_length=100)
     held_on = models.DateField(_("检查日期"))
