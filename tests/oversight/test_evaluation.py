@@ -273,3 +273,15 @@ def test_the_office_imports_the_default_template_from_the_page(yingjiang, client
     assert template.rows.count() == 6
     page = client.get("/staff/oversight/evaluation/templates/").content.decode()
     assert 'value="default"' not in page
+
+
+def test_an_evaluators_note_is_never_a_formula_in_the_results(yingjiang, template):
+    from openpyxl import load_workbook
+
+    sheet = _sheet(yingjiang, template, year=YEAR - 1)
+    row = sheet.rows.get(order=1)
+    hostile = '=HYPERLINK("http://evil.example/","点击查看")'
+    evaluation.fill(user("yj_evaluator"), sheet, [RowScore(row.pk, Decimal(1), "", hostile)])
+    book = load_workbook(io.BytesIO(evaluation.results_xlsx(yingjiang, YEAR - 1)))
+    cells = [c for r in book["指标得分"].iter_rows() for c in r if c.value == hostile]
+    assert len(cells) == 1 and cells[0].data_type == "s" and cells[0].quotePrefix

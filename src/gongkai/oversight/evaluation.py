@@ -21,6 +21,7 @@ from django_fsm import TransitionNotAllowed
 
 from gongkai.core import permissions
 from gongkai.core.audit import record_event, snapshot
+from gongkai.core.exports import xlsx_cell
 from gongkai.core.models import AuditEventType, Organisation, Role, Site
 from gongkai.core.versioning import expect
 
@@ -423,6 +424,13 @@ def satisfaction(site: Site, year: int) -> Satisfaction:
 # --------------------------------------------------------------------------- export
 
 
+def _append(ws, values: list) -> None:
+    """One row through core.exports: an evaluator's note such as =HYPERLINK(...) stays text."""
+    row = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+    for column, value in enumerate(values, start=1):
+        xlsx_cell(ws, row, column, value)
+
+
 def results_xlsx(site: Site, year: int | None = None) -> bytes:
     """评估结果: totals per organisation and year, and every sheet's rows (openpyxl)."""
     from openpyxl import Workbook
@@ -435,9 +443,10 @@ def results_xlsx(site: Site, year: int | None = None) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = "评估结果汇总"
-    summary.append(["年度", "被评估单位", "状态", "得分", "满分", "评估人", "提交时间"])
+    _append(summary, ["年度", "被评估单位", "状态", "得分", "满分", "评估人", "提交时间"])
     for s in sheets:
-        summary.append(
+        _append(
+            summary,
             [
                 s.year,
                 s.subject_name,
@@ -448,16 +457,17 @@ def results_xlsx(site: Site, year: int | None = None) -> bytes:
                 timezone.localtime(s.submitted_at).strftime("%Y-%m-%d %H:%M")
                 if s.submitted_at
                 else "",
-            ]
+            ],
         )
     detail = book.create_sheet("指标得分")
-    detail.append(["年度", "被评估单位", "序号", "指标", "分值", "得分", "佐证链接", "备注"])
+    _append(detail, ["年度", "被评估单位", "序号", "指标", "分值", "得分", "佐证链接", "备注"])
     for row in (
         SheetRow.objects.filter(sheet__in=sheets)
         .select_related("sheet__organisation", "sheet__site")
         .order_by("sheet__year", "sheet__organisation__path", "order")
     ):
-        detail.append(
+        _append(
+            detail,
             [
                 row.sheet.year,
                 row.sheet.subject_name,
@@ -467,21 +477,22 @@ def results_xlsx(site: Site, year: int | None = None) -> bytes:
                 float(row.score) if row.score is not None else None,
                 row.evidence_url,
                 row.note,
-            ]
+            ],
         )
     years = sorted({s.year for s in sheets})
     sat_sheet = book.create_sheet("公众满意度")
-    sat_sheet.append(["年度", "评价数", "满意数", "满意度（%）", "说明"])
+    _append(sat_sheet, ["年度", "评价数", "满意数", "满意度（%）", "说明"])
     for y in years or ([year] if year else []):
         sat = satisfaction(site, y)
-        sat_sheet.append(
+        _append(
+            sat_sheet,
             [
                 y,
                 sat.count,
                 sat.satisfied,
                 float(sat.rate) if sat.rate is not None else None,
                 "；".join(sat.sources) if sat.has_data else "暂无数据：" + "；".join(sat.missing),
-            ]
+            ],
         )
     for ws in book.worksheets:
         for cell in ws[1]:
