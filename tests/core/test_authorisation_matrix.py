@@ -40,6 +40,13 @@ from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiReq
 from gongkai.foi.models import Outcome as FoiOutcome
 from gongkai.oversight import plan as plan_rules
 from gongkai.oversight.models import AnnualReport, PlanNote, PlanStep, PlanTask, WorkPlan
+from gongkai.oversight.models import (
+    EvaluationSheet,
+    Inspection,
+    InspectionItem,
+    RectificationEvidence,
+    SheetRow,
+)
 from gongkai.portal.models import DisclosurePage
 from gongkai.records import workflow as records_workflow
 from gongkai.records.models import (
@@ -71,6 +78,12 @@ EDIT = frozenset({"superuser", "office_admin", "editor"})
 REVIEW = frozenset({"superuser", "office_admin", "reviewer"})
 ADMIN = frozenset({"superuser", "office_admin"})
 SUPERUSER = frozenset({"superuser"})
+#: oversight: the office and the evaluator read the whole site; the organisation's own staff
+#: (editor, reviewer) its items; only they rectify and only the evaluator scores
+SITE_READERS = frozenset({"superuser", "office_admin", "evaluator"})
+INSPECTION_READERS = SITE_READERS | {"editor", "reviewer"}
+RECTIFIERS = frozenset({"superuser", "editor", "reviewer"})
+EVALUATORS = frozenset({"superuser", "evaluator"})
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -464,6 +477,90 @@ STAFF_URLS: dict[str, Entry] = {
     ),
     # the acceptance package: the office admin of the site
     "oversight_staff:acceptance": Entry(allow(ADMIN, refused=FORBIDDEN)),
+    # 自查督查: the office admin manages its site's inspections; the third-party evaluator
+    # reads them; an organisation's editor and reviewer see and rectify their own items only
+    "oversight_staff:inspection_list": Entry(
+        ANY_STAFF,
+        post=allow(ADMIN, other_site=(), refused=FORBIDDEN),
+        data=lambda b: {
+            "kind": "self",
+            "title": "矩阵自查",
+            "period": "2026年",
+            "held_on": b.today.isoformat(),
+        },
+        changes=True,
+    ),
+    "oversight_staff:inspection_detail": Entry(
+        allow(INSPECTION_READERS, other_org=SITE_READERS),
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["inspection"].pk},
+        data=lambda b: {
+            "action": "add_item",
+            "item-indicator": "发布解读",
+            "item-description": "矩阵问题",
+            "item-severity": "deduction",
+            "item-points": "1",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:inspection_report": Entry(
+        allow(SITE_READERS, other_org=SITE_READERS),
+        kwargs=lambda b: {"pk": b.extra["inspection"].pk},
+        per_target=True,
+    ),
+    "oversight_staff:inspection_item": Entry(
+        allow(INSPECTION_READERS, other_org=SITE_READERS),
+        post=allow(RECTIFIERS, other_org=SUPERUSER),
+        kwargs=lambda b: {"pk": b.extra["inspection_item"].pk},
+        data=lambda b: {
+            "action": "rectify",
+            "rectify-text": "矩阵整改",
+            "rectify-submit": "on",
+            "rectify-version": InspectionItem.objects.get(pk=b.extra["inspection_item"].pk).version,
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:inspection_evidence": Entry(
+        allow(INSPECTION_READERS, other_org=SITE_READERS),
+        kwargs=lambda b: {
+            "pk": b.extra["inspection_item"].pk,
+            "evidence_pk": b.extra["inspection_evidence"].pk,
+        },
+        per_target=True,
+    ),
+    # 第三方评估: the office admin defines and creates sheets, the evaluator fills them in;
+    # the office does not score (evaluation.py), editors do not see evaluation
+    "oversight_staff:evaluation_index": Entry(
+        allow(SITE_READERS, refused=FORBIDDEN),
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {
+            "year": b.today.year,
+            "organisation": b.second.pk,
+            "template": b.extra["evaluation_template"].pk,
+        },
+        changes=True,
+    ),
+    "oversight_staff:evaluation_templates": Entry(
+        allow(SITE_READERS, refused=FORBIDDEN),
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"name": "矩阵模板", "lines": "发布解读|100"},
+        changes=True,
+    ),
+    "oversight_staff:evaluation_sheet": Entry(
+        allow(SITE_READERS, other_org=SITE_READERS),
+        post=allow(EVALUATORS, other_org=EVALUATORS),
+        kwargs=lambda b: {"pk": b.extra["evaluation_sheet"].pk},
+        data=lambda b: {
+            "action": "save",
+            "version": EvaluationSheet.objects.get(pk=b.extra["evaluation_sheet"].pk).version,
+            f"score_{b.extra['evaluation_sheet'].rows.first().pk}": "10",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:evaluation_export": Entry(allow(SITE_READERS, refused=FORBIDDEN)),
     # the 政府信息公开指南 and 制度: the office admin of the site
     "portal_staff:disclosure_edit": Entry(
         allow(ADMIN, refused=FORBIDDEN),
@@ -759,6 +856,35 @@ def _bundle(slug: str, name: str, second: str, editor: str, reviewer: str) -> Bu
     )
 
 
+def _oversight_objects(bundle: Bundle) -> dict:
+    """An inspection with an item assigned to the bundle's organisation (with one evidence
+    file), and an evaluation sheet of the organisation, made through the services."""
+    from gongkai.oversight import evaluation, inspections
+
+    inspection = inspections.open_inspection(
+        SYSTEM, bundle.site, kind="self", title="矩阵检查", period="本年", held_on=bundle.today
+    )
+    item = inspections.add_item(
+        SYSTEM, inspection, indicator="发布解读", description="栏目未更新", severity="deduction"
+    )
+    item = inspections.assign(SYSTEM, item, organisation=bundle.organisation, working_days=5)
+    item = inspections.rectify(
+        SYSTEM, item, text="初稿", files=[("截图.pdf", pdf_bytes())], submit=False
+    )
+    template = evaluation.ensure_default_template(bundle.site)
+    sheet = evaluation.create_sheet(
+        SYSTEM, bundle.site, year=bundle.today.year - 1, template=template,
+        organisation=bundle.organisation,
+    )  # fmt: skip
+    return {
+        "inspection": inspection,
+        "inspection_item": item,
+        "inspection_evidence": item.evidence.get(),
+        "evaluation_template": template,
+        "evaluation_sheet": sheet,
+    }
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back at the end; each
@@ -789,6 +915,8 @@ def world(django_db_setup, django_db_blocker):
                     lead=bundle.organisation,
                     deadline=bundle.today,
                 )
+            for bundle in bundles.values():
+                bundle.extra.update(_oversight_objects(bundle))
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()
@@ -830,6 +958,11 @@ WATCHED = [
     PlanStep,
     PlanTask,
     PlanNote,
+    Inspection,
+    InspectionItem,
+    RectificationEvidence,
+    EvaluationSheet,
+    SheetRow,
     DisclosurePage,
     Record,
     RecordRevision,

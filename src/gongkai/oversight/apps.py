@@ -50,3 +50,29 @@ class OversightConfig(AppConfig):
             description=_("已发布信息正文、附件中的失效链接和指向赌博等可疑网站的链接"),
         )
         post_migrate.connect(seed_after_migrate, sender=self, dispatch_uid="oversight-domains")
+        self._inspections_ready()
+
+    def _inspections_ready(self) -> None:
+        """自查督查 and 第三方评估: navigation, acceptance-package parts and the demo."""
+        from gongkai.core.demo import register_demo_loader
+        from gongkai.core.extensions import NavLink, add_nav, staff_nav, workbench_panels
+
+        from . import evaluation, inspections
+        from .package import register_package_part
+
+        if inspections.workbench_panel not in workbench_panels:
+            workbench_panels.append(inspections.workbench_panel)
+        add_nav(staff_nav, NavLink("督查整改", "oversight_staff:inspection_list", order=60))
+        add_nav(staff_nav, NavLink("第三方评估", "oversight_staff:evaluation_index", order=61))
+        register_package_part(
+            "07-自查督查报告及整改情况.docx",
+            "自查督查报告及整改情况",
+            inspections.package_reports,
+            order=70,
+        )
+        register_package_part(
+            "08-第三方评估结果.xlsx", "第三方评估结果", evaluation.results_xlsx, order=80
+        )
+        register_demo_loader(
+            "oversight_inspections", "gongkai.oversight.demo.load_inspection_demo", order=61
+        )

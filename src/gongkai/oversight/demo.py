@@ -309,3 +309,100 @@ def load_plan_demo() -> list[str]:
             rules.add_note(editor, task, "已完成住房保障领域公开事项梳理，待公开办审核后发布调整。")
     lines.append(f"{site.name}：载入{title}，任务 {len(tasks)} 项（含逾期 1 项）。")
     return lines
+
+
+# --- inspections and evaluation ---
+
+DEMO_INSPECTION = "政务公开第一季度自查"
+
+
+def _blank_pdf() -> bytes:
+    """A one-page PDF as demo evidence (pypdf is fast; the PDF helper is for real documents)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def load_inspection_demo() -> list[str]:
+    """迎江区: one 自查 with items in each state, done by the demo staff through the same rules
+    staff use, and one submitted evaluation sheet of last year."""
+    from datetime import date
+    from decimal import Decimal
+
+    from gongkai.core.models import Organisation, User
+
+    from . import evaluation, inspections
+    from .models import EvaluationSheet, Inspection, InspectionKind, Severity
+
+    site = Site.objects.filter(slug="yingjiang").first()
+    users = {u.username: u for u in User.objects.filter(username__startswith="yj_")}
+    if site is None or not {"yj_admin", "yj_editor", "yj_editor2", "yj_evaluator"} <= set(users):
+        return []
+    lines = []
+    admin, editor, editor2 = users["yj_admin"], users["yj_editor"], users["yj_editor2"]
+    year = timezone.localdate().year
+    if not Inspection.objects.filter(site=site, title=DEMO_INSPECTION).exists():
+        housing = Organisation.objects.get(site=site, name="区住房和城乡建设局")
+        civil = Organisation.objects.get(site=site, name="区民政局")
+        inspection = inspections.open_inspection(
+            admin,
+            site,
+            kind=InspectionKind.SELF,
+            title=DEMO_INSPECTION,
+            period=f"{year}年第一季度",
+            held_on=date(year, 3, 31)
+            if timezone.localdate() > date(year, 3, 31)
+            else timezone.localdate(),
+            summary="对照政府网站检查指标和基层政务公开标准目录，逐栏目检查信息发布、政策解读和互动回应情况。",
+        )
+        spec = [
+            ("发布解读", "“通知公告”栏目超过6个月未更新", Severity.VETO, 0, housing),
+            ("发布解读", "部分政策文件未同步发布政策解读", Severity.DEDUCTION, 5, housing),
+            ("互动交流", "2条群众留言超过3个月未答复", Severity.VETO, 0, civil),
+            ("办事服务", "办事指南缺少收费标准和办理地点", Severity.DEDUCTION, 2, civil),
+        ]
+        items = [
+            inspections.add_item(
+                admin, inspection, indicator=i, description=d, severity=s, points=Decimal(p)
+            )
+            for i, d, s, p, _org in spec
+        ]
+        for n, (*_rest, organisation) in enumerate(spec[:3]):
+            items[n] = inspections.assign(
+                admin, items[n], organisation=organisation, working_days=10
+            )
+        evidence = [("整改截图.pdf", _blank_pdf())]
+        first = inspections.rectify(
+            editor, items[0], text="已补发本季度通知公告3条，并明确专人每周更新。", files=evidence
+        )
+        inspections.accept(admin, first)
+        inspections.rectify(
+            editor, items[1], text="已补充发布2份政策文件的图解解读。", files=evidence
+        )
+        second = inspections.rectify(editor2, items[2], text="已答复。")
+        inspections.send_back(admin, second, reason="请附上答复内容截图。")
+        lines.append(
+            f"{site.name}：自查 1 次，问题 {len(items)} 个（已验收、待验收、已退回、待交办）。"
+        )
+    template = evaluation.ensure_default_template(site)
+    if not EvaluationSheet.objects.filter(site=site, organisation=None, year=year - 1).exists():
+        sheet = evaluation.create_sheet(admin, site, year=year - 1, template=template)
+        evaluator = users["yj_evaluator"]
+        scores = [Decimal(27), Decimal(18), Decimal(16), Decimal(13), Decimal(8), Decimal(5)]
+        evaluation.fill(
+            evaluator,
+            sheet,
+            [
+                evaluation.RowScore(row.pk, score, "", "")
+                for row, score in zip(sheet.rows.order_by("order"), scores, strict=False)
+            ],
+        )
+        evaluation.submit(evaluator, EvaluationSheet.objects.get(pk=sheet.pk))
+        lines.append(f"{site.name}：{year - 1}年第三方评估表 1 份（已提交）。")
+    return lines

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 
 from gongkai.core.models import Organisation, Site
 
@@ -401,3 +402,386 @@ class SuspiciousDomain(models.Model):
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"domain": str(exc)}) from exc
+
+
+# --- inspections ---
+
+
+class InspectionKind(models.TextChoices):
+    SELF = "self", _("自查")
+    SUPERVISION = "supervision", _("督查")
+
+
+class InspectionState(models.TextChoices):
+    OPEN = "open", _("整改中")
+    CLOSED = "closed", _("已结束")
+
+
+class Inspection(models.Model):
+    """一次自查或督查: the problems found, each assigned to the organisation that fixes it
+    (gongkai.oversight.inspections holds the rules)."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="inspections"
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=InspectionKind.choices)
+    organiser = models.ForeignKey(
+        Organisation,
+        verbose_name=_("组织单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("检查报告的署名机关"),
+    )
+    title = models.CharField(_("名称"), max_length=200)
+    period = models.CharField(_("检查期间"), max_length=100)
+    held_on = models.DateField(_("检查日期"))
+    summary = models.TextField(_("基本情况"), blank=True)
+    next_steps = models.TextField(_("下一步工作"), blank=True)
+    state = FSMField(
+        _("状态"), default=InspectionState.OPEN, choices=InspectionState.choices, db_index=True
+    )
+    close_note = models.TextField(_("结束说明"), blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("编辑版本"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("自查督查")
+        verbose_name_plural = _("自查督查")
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("oversight_staff:inspection_detail", args=[self.pk])
+
+    @transition(field=state, source=InspectionState.OPEN, target=InspectionState.CLOSED)
+    def close(self) -> None:
+        self.closed_at = timezone.now()
+
+
+class ItemState(models.TextChoices):
+    """整改: assigned → submitted → accepted, or returned → submitted again; an item that
+    will not be fixed within the inspection is closed with its reason."""
+
+    NEW = "new", _("待交办")
+    ASSIGNED = "assigned", _("待整改")
+    SUBMITTED = "submitted", _("待验收")
+    RETURNED = "returned", _("已退回")
+    ACCEPTED = "accepted", _("已验收")
+    CLOSED = "closed", _("已关闭")
+
+
+#: the states an item is finished in: an inspection closes only when all its items are
+ITEM_DONE = (ItemState.ACCEPTED, ItemState.CLOSED)
+#: the states the responsible organisation works in (the deadline runs)
+ITEM_RECTIFYING = (ItemState.ASSIGNED, ItemState.RETURNED)
+
+
+class InspectionItem(models.Model):
+    """One problem of an inspection: from a check's `Finding` or entered by hand."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="items"
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    finding = models.ForeignKey(
+        Finding,
+        verbose_name=_("来源（自动检查）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspection_items",
+    )
+    indicator = models.CharField(_("指标"), max_length=100)
+    description = models.TextField(_("问题"))
+    severity = models.CharField(_("性质"), max_length=10, choices=Severity.choices)
+    points = models.DecimalField(_("扣分"), max_digits=5, decimal_places=2, default=0)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspection_items",
+    )
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    deadline_days = models.PositiveSmallIntegerField(_("整改期限（工作日）"), null=True, blank=True)
+    state = FSMField(_("状态"), default=ItemState.NEW, choices=ItemState.choices, db_index=True)
+    rectification = models.TextField(_("整改情况"), blank=True)
+    record = models.ForeignKey(
+        "records.Record",
+        verbose_name=_("相关信息"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    close_reason = models.TextField(_("关闭原因"), blank=True)
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("验收时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("编辑版本"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("检查问题")
+        verbose_name_plural = _("检查问题")
+        ordering = ["inspection", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "number"], name="inspection_item_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.description[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("oversight_staff:inspection_item", args=[self.pk])
+
+    @property
+    def site(self) -> Site:
+        return self.inspection.site
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past the deadline and not yet handed in (a submitted item waits for the office)."""
+        return (
+            self.deadline is not None
+            and self.state in ITEM_RECTIFYING
+            and timezone.localdate() > self.deadline
+        )
+
+    @transition(field=state, source=[ItemState.NEW, ItemState.ASSIGNED], target=ItemState.ASSIGNED)
+    def assign(self) -> None:
+        self.assigned_at = timezone.now()
+
+    @transition(field=state, source=list(ITEM_RECTIFYING), target=ItemState.SUBMITTED)
+    def submit(self) -> None:
+        self.submitted_at = timezone.now()
+
+    @transition(field=state, source=ItemState.SUBMITTED, target=ItemState.ACCEPTED)
+    def accept(self) -> None:
+        self.accepted_at = timezone.now()
+
+    @transition(field=state, source=ItemState.SUBMITTED, target=ItemState.RETURNED)
+    def send_back(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[ItemState.NEW, ItemState.ASSIGNED, ItemState.RETURNED, ItemState.SUBMITTED],
+        target=ItemState.CLOSED,
+    )
+    def close(self) -> None:
+        pass
+
+
+def evidence_upload_to(instance: "RectificationEvidence", filename: str) -> str:
+    return f"rectification/{instance.item.inspection_id}/{instance.item_id}/{filename}"
+
+
+class RectificationEvidence(models.Model):
+    """A file proving a rectification (截图、整改报告), checked by content like every upload."""
+
+    item = models.ForeignKey(
+        InspectionItem,
+        verbose_name=_("检查问题"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to, max_length=300)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    file_kind = models.CharField(_("文件格式"), max_length=10)
+    file_size = models.PositiveIntegerField(_("文件大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("整改佐证材料")
+        verbose_name_plural = _("整改佐证材料")
+        ordering = ["item", "id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+# --- evaluation ---
+
+
+class IndicatorTemplate(models.Model):
+    """评估指标模板: the indicators and weights the office scores against; a sheet copies them
+    when it is created, so changing the template later does not rewrite old scores."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="indicator_templates"
+    )
+    name = models.CharField(_("名称"), max_length=200)
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评估指标模板")
+        verbose_name_plural = _("评估指标模板")
+        ordering = ["site", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="indicator_template_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateIndicator(models.Model):
+    template = models.ForeignKey(
+        IndicatorTemplate, verbose_name=_("模板"), on_delete=models.CASCADE, related_name="rows"
+    )
+    order = models.PositiveSmallIntegerField(_("顺序"))
+    indicator = models.CharField(_("指标"), max_length=200)
+    weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    description = models.TextField(_("评分说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("评估指标")
+        verbose_name_plural = _("评估指标")
+        ordering = ["template", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="template_indicator_weight_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.indicator
+
+
+class SheetState(models.TextChoices):
+    DRAFT = "draft", _("填写中")
+    SUBMITTED = "submitted", _("已提交")
+
+
+class EvaluationSheet(models.Model):
+    """评估表: one year's scores of an organisation, or of the site as a whole (no
+    organisation), filled in and submitted by a third-party evaluator."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="evaluation_sheets"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("被评估单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluation_sheets",
+        help_text=_("留空表示评估整个站点。"),
+    )
+    year = models.PositiveSmallIntegerField(_("评估年度"))
+    template = models.ForeignKey(
+        IndicatorTemplate,
+        verbose_name=_("指标模板"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sheets",
+    )
+    state = FSMField(_("状态"), default=SheetState.DRAFT, choices=SheetState.choices)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("评估人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("编辑版本"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("评估表")
+        verbose_name_plural = _("评估表")
+        ordering = ["-year", "organisation__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                condition=models.Q(organisation__isnull=False),
+                name="evaluation_sheet_one_per_organisation_year",
+            ),
+            models.UniqueConstraint(
+                fields=["site", "year"],
+                condition=models.Q(organisation__isnull=True),
+                name="evaluation_sheet_one_per_site_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.subject_name}评估表"
+
+    def get_absolute_url(self) -> str:
+        return reverse("oversight_staff:evaluation_sheet", args=[self.pk])
+
+    @property
+    def subject_name(self) -> str:
+        return self.organisation.name if self.organisation_id else self.site.name
+
+    @transition(field=state, source=SheetState.DRAFT, target=SheetState.SUBMITTED)
+    def submit(self) -> None:
+        self.submitted_at = timezone.now()
+        self.return_reason = ""
+
+    @transition(field=state, source=SheetState.SUBMITTED, target=SheetState.DRAFT)
+    def send_back(self) -> None:
+        self.submitted_at = None
+
+
+class SheetRow(models.Model):
+    sheet = models.ForeignKey(
+        EvaluationSheet, verbose_name=_("评估表"), on_delete=models.CASCADE, related_name="rows"
+    )
+    order = models.PositiveSmallIntegerField(_("顺序"))
+    indicator = models.CharField(_("指标"), max_length=200)
+    weight = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    evidence_url = models.URLField(_("佐证链接"), max_length=500, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("评估指标得分")
+        verbose_name_plural = _("评估指标得分")
+        ordering = ["sheet", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="sheet_row_weight_positive"
+            ),
+            # a score is between 0 and the indicator's weight, whoever writes the row
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True)
+                | models.Q(score__gte=0, score__lte=models.F("weight")),
+                name="sheet_row_score_within_weight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.indicator
