@@ -38,7 +38,7 @@ from gongkai.core.permissions import SYSTEM
 from gongkai.foi import workflow as foi_workflow
 from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiRequest
 from gongkai.foi.models import Outcome as FoiOutcome
-from gongkai.oversight.models import AnnualReport
+from gongkai.oversight.models import AnnualReport, CheckRun, ExpressionRule, Finding
 from gongkai.portal.models import DisclosurePage
 from gongkai.records import workflow as records_workflow
 from gongkai.records.models import (
@@ -383,6 +383,17 @@ STAFF_URLS: dict[str, Entry] = {
         per_target_get=False,
         changes=True,
     ),
+    # 检查发现的问题: every staff member sees what they are to fix (the office admin and the
+    # evaluator the whole site); only the office admin runs the checks (立即检查)
+    "oversight_staff:findings": Entry(
+        ANY_STAFF, post=allow(ADMIN, other_site=(), refused=FORBIDDEN), changes=True
+    ),
+    # the expression list the checks use: the office admin of the site
+    "oversight_staff:expressions": Entry(
+        allow(ADMIN, other_site=(), refused=FORBIDDEN),
+        data=lambda b: {"action": "add", "kind": "misused", "wrong": "矩阵错词", "correct": "对"},
+        changes=True,
+    ),
     # the 政府信息公开指南 and 制度: the office admin of the site
     "portal_staff:disclosure_edit": Entry(
         allow(ADMIN, refused=FORBIDDEN),
@@ -404,6 +415,7 @@ ADMIN_MODELS = {
     "core_workcalendar",
     "django_tasks_database_dbtaskresult",
     "foi_foisettings",
+    "oversight_expressionrule",
     "otp_static_staticdevice",
     "otp_totp_totpdevice",
     "portal_column",
@@ -729,6 +741,9 @@ def world(django_db_setup, django_db_blocker):
 WATCHED = [
     AuditEvent,
     AnnualReport,
+    CheckRun,
+    ExpressionRule,
+    Finding,
     DisclosurePage,
     Record,
     RecordRevision,
