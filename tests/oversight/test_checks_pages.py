@@ -134,3 +134,17 @@ def test_findings_summary_template(findings):
     assert f"（{due:%Y-%m-%d}，剩 12 天）" in html
     assert "最近检查：" in html
     assert Finding.objects.filter(site=findings, resolved_at__isnull=True).count() == 3
+
+
+def test_guide_pages_say_when_they_were_updated(client, yingjiang):
+    """《条例》第十二条: the guide is kept current, and says since when. A default guide is made
+    live from the organisations' data; a stored one shows its date."""
+    from gongkai.portal.disclosure import save_page
+
+    html = client.get("/xxgk/guide/").content.decode()
+    assert "本页根据本站机构信息自动生成，机构信息变更后即时更新。" in html
+    page = save_page(user("yj_admin"), yingjiang, "guide", title="指南", body="<p>x</p>")
+    html = client.get("/xxgk/guide/").content.decode()
+    updated = timezone.localtime(page.updated_at)
+    assert f"更新于 {updated.year}年{updated.month}月{updated.day}日" in html
+    assert "自动生成" not in html
