@@ -7,7 +7,7 @@ from datetime import time, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command, execute_from_command_line
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -380,26 +380,62 @@ def test_command_only_and_all_sites(yingjiang, ouhai):
     assert "personal_data\t泄露个人隐私" in out.getvalue()
 
 
-def run_cli(*args, capsys):
-    with pytest.raises(SystemExit) as exited:
-        execute_from_command_line(["gongkai", "oversight", *args])
-    return exited.value.code, capsys.readouterr()
+def failing(*args):
+    with pytest.raises(CommandError) as raised:
+        call_command("oversight", *args, stdout=io.StringIO(), stderr=io.StringIO())
+    return raised.value
 
 
-def test_command_exit_codes(yingjiang, capsys, flaky_check):
-    code, out = run_cli("check", "--site", "nowhere", capsys=capsys)
-    assert code == 1 and "找不到站点“nowhere”" in out.err and "yingjiang" in out.err
-    assert "Traceback" not in out.err
-    code, out = run_cli("check", "--only", "no_such_check", capsys=capsys)
-    assert code == 1 and "没有检查项“no_such_check”" in out.err
+def test_command_errors(yingjiang, flaky_check):
+    error = failing("check", "--site", "nowhere")
+    assert error.returncode == 1  # what `gongkai` exits with (BaseCommand.run_from_argv)
+    assert "找不到站点“nowhere”" in str(error) and "yingjiang" in str(error)
+    error = failing("check", "--only", "no_such_check")
+    assert "没有检查项“no_such_check”" in str(error) and "columns" in str(error)
     assert not CheckRun.objects.exists()
     flaky_check["fail"] = True
-    code, out = run_cli("check", "--site", "yingjiang", "--only", "flaky", capsys=capsys)
-    assert code == 1 and "1 项检查运行出错" in out.err and "数据源暂时不可用" in out.err
-    # findings are results, not errors: a clean run exits 0 (no SystemExit)
-    execute_from_command_line(
-        ["gongkai", "oversight", "check", "--site", "yingjiang", "--only", "columns"]
+    error = failing("check", "--site", "yingjiang", "--only", "flaky")
+    assert "1 项检查运行出错" in str(error)
+    # findings are results, not errors: a run with vetoes completes
+    published(yingjiang, org(yingjiang, "区民政局"), days_ago=None)
+    call_command("oversight", "check", "--only", "publication_time", stdout=io.StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exit_codes_of_the_real_command(tmp_path):
+    """The `gongkai` console command beside this Python, on its own database: Chinese
+    messages, no traceback, exit status 1 for bad input and 0 for a run."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    gongkai = str(Path(sys.executable).parent / "gongkai")
+    env = {**os.environ, "GONGKAI_VAR_DIR": str(tmp_path)}
+    env.pop("GONGKAI_DATABASE_URL", None)
+
+    def run(*args):
+        return subprocess.run(
+            [gongkai, *args], env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert run("migrate", "-v0").returncode == 0
+    done = run("oversight", "check")
+    assert done.returncode == 1 and "还没有任何站点" in done.stderr
+    done = run("oversight", "check", "--site", "nowhere")
+    assert done.returncode == 1 and "找不到站点“nowhere”" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = run("oversight", "check", "--only", "nope")
+    assert done.returncode == 1 and "没有检查项“nope”" in done.stderr
+    done = run(
+        "shell",
+        "-c",
+        "from gongkai.core.models import Site; Site.objects.create(slug='t', name='测试区人民政府')",
     )
+    assert done.returncode == 0, done.stderr
+    done = run("oversight", "check", "--site", "t")
+    assert done.returncode == 0, done.stderr
+    assert "测试区人民政府（t）：预计得分 100 分" in done.stdout
 
 
 def test_nightly_job(yingjiang, ouhai):
