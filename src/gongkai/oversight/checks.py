@@ -83,6 +83,7 @@ class CheckOutcome:
     new: int = 0
     resolved: int = 0
     reopened: int = 0
+    seconds: float = 0.0
 
 
 @dataclass
@@ -175,6 +176,7 @@ def run_checks(site: Site, only: Iterable[str] | None = None) -> RunResult:
     A check that raises is reported in the result and in the CheckRun; its old findings stay
     as they were (an error proves nothing about whether the problems are gone)."""
     import logging
+    import time
 
     from django.utils import timezone
 
@@ -185,12 +187,15 @@ def run_checks(site: Site, only: Iterable[str] | None = None) -> RunResult:
     outcomes = []
     for check in checks:
         now = timezone.now()
+        started = time.perf_counter()
         try:
             drafts = list(check.func(site))
-            outcomes.append(_apply(site, check, drafts, now))
+            outcome = _apply(site, check, drafts, now)
         except Exception as exc:  # noqa: BLE001 - one broken check must not stop the others
             logging.getLogger(__name__).exception("check %s failed on %s", check.code, site)
-            outcomes.append(CheckOutcome(check.code, ok=False, error=_error_text(exc)))
+            outcome = CheckOutcome(check.code, ok=False, error=_error_text(exc))
+        outcome.seconds = time.perf_counter() - started
+        outcomes.append(outcome)
     score = site_score(site)
     run.finished_at = timezone.now()
     run.failed = {o.code: o.error for o in outcomes if not o.ok}

@@ -9,12 +9,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 
-from gongkai.core.html import html_to_text
-from gongkai.records.models import Record, State
+from gongkai.records.models import State
 
 from ..checks import FindingDraft, register_check
 from ..models import ExpressionKind, ExpressionRule, Severity
-from . import EXPRESSIONS, POINTS
+from . import EXPRESSIONS, POINTS, organisations_by_id, record_texts
 
 #: a short starting list: common misuses in official writing and wording the national
 #: publicity rules (新华社新闻信息报道中的禁用词和慎用词) ask to avoid
@@ -51,35 +50,25 @@ def seed_default_rules(site) -> int:
     return added
 
 
-def record_text(record: Record) -> str:
-    return "\n".join(filter(None, [record.title, record.summary, html_to_text(record.body)]))
-
-
 def check_expressions(site):
     if not ExpressionRule.objects.filter(site=site).exists():
         seed_default_rules(site)
     rules = list(ExpressionRule.objects.filter(site=site, is_active=True).exclude(wrong=""))
     if not rules:
         return
-    records = (
-        Record.objects.filter(site=site, state=State.PUBLISHED)
-        .select_related("organisation")
-        .only("id", "title", "summary", "body", "organisation")
-        .order_by("id")
-    )
-    for record in records.iterator(chunk_size=200):
-        text = record_text(record)
+    organisations = organisations_by_id(site)
+    for pk, title, organisation_id, text in record_texts(site, [State.PUBLISHED]):
         for rule in rules:
             if rule.wrong not in text:
                 continue
             correct = f"，应为“{rule.correct}”" if rule.correct else ""
             yield FindingDraft(
-                key=f"record:{record.pk}:expression:{rule.pk}",
-                title=f"“{record.title}”含{rule.get_kind_display()}“{rule.wrong}”{correct}",
+                key=f"record:{pk}:expression:{rule.pk}",
+                title=f"“{title}”含{rule.get_kind_display()}“{rule.wrong}”{correct}",
                 severity=SEVERITY[rule.kind],
                 points=POINTS[EXPRESSIONS] if SEVERITY[rule.kind] == Severity.DEDUCTION else 0,
-                organisation=record.organisation,
-                item_url=reverse("records_staff:detail", args=[record.pk]),
+                organisation=organisations.get(organisation_id),
+                item_url=reverse("records_staff:detail", args=[pk]),
                 detail=f"出现 {text.count(rule.wrong)} 处。已发布的信息请通过修订更正。",
             )
 

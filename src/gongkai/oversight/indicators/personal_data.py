@@ -23,13 +23,12 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 
-from gongkai.core.html import html_to_text
-from gongkai.records.models import Attachment, AttachmentKind, Record, RevisionState
+from gongkai.records.models import Attachment, AttachmentKind, RevisionState
 from gongkai.records.selectors import LISTED_STATES
 
 from ..checks import FindingDraft, register_check
 from ..models import Severity
-from . import PERSONAL_DATA
+from . import PERSONAL_DATA, organisations_by_id, record_texts
 
 ID_NUMBER, MOBILE, BANK_CARD = "id_number", "mobile", "bank_card"
 LABELS = {ID_NUMBER: "居民身份证号码", MOBILE: "手机号码", BANK_CARD: "银行卡号"}
@@ -149,7 +148,7 @@ def scan_text(text: str, today: date | None = None) -> Hits:
 TEXT_KINDS = (AttachmentKind.PDF, AttachmentKind.DOCX, AttachmentKind.XLSX)
 #: results per file content (sha256); bump when the patterns change
 CACHE_VERSION = 1
-CACHE_SECONDS = 7 * 24 * 3600
+CACHE_SECONDS = 30 * 24 * 3600
 EXTRACT_SECONDS = 60
 
 
@@ -185,28 +184,18 @@ def _summary(hits: Hits) -> str:
     )
 
 
-def record_text(record: Record) -> str:
-    parts = [record.title, record.summary, html_to_text(record.body), record.public_attendance]
-    return "\n".join(filter(None, parts))
-
-
 def check_personal_data(site):
-    records = (
-        Record.objects.filter(site=site, state__in=LISTED_STATES)
-        .select_related("organisation")
-        .only("id", "title", "summary", "body", "public_attendance", "organisation")
-        .order_by("id")
-    )
-    for record in records.iterator(chunk_size=200):
-        url = reverse("records_staff:detail", args=[record.pk])
-        hits = scan_text(record_text(record))
+    organisations = organisations_by_id(site)
+    texts = record_texts(site, LISTED_STATES, ("summary", "body", "public_attendance"))
+    for pk, title, organisation_id, text in texts:
+        hits = scan_text(text)
         for kind in hits.counts:
             yield FindingDraft(
-                key=f"record:{record.pk}:personal:{kind}",
-                title=f"“{record.title}”正文含疑似{LABELS[kind]}",
+                key=f"record:{pk}:personal:{kind}",
+                title=f"“{title}”正文含疑似{LABELS[kind]}",
                 severity=Severity.VETO,
-                organisation=record.organisation,
-                item_url=url,
+                organisation=organisations.get(organisation_id),
+                item_url=reverse("records_staff:detail", args=[pk]),
                 detail=_summary(Hits({kind: hits.counts[kind]}, {kind: hits.examples[kind]})),
             )
     attachments = (
@@ -214,7 +203,18 @@ def check_personal_data(site):
             record__site=site, record__state__in=LISTED_STATES, kind__in=TEXT_KINDS
         )
         .filter(Q(revision__isnull=True) | Q(revision__state=RevisionState.PUBLISHED))
-        .select_related("record", "record__organisation")
+        .select_related("record")
+        .only(
+            "id",
+            "name",
+            "kind",
+            "file",
+            "sha256",
+            "record__id",
+            "record__title",
+            "record__organisation_id",
+            "record__state",
+        )
         .order_by("id")
     )
     for attachment in attachments.iterator(chunk_size=100):
@@ -226,7 +226,7 @@ def check_personal_data(site):
                 key=f"attachment:{attachment.pk}:unreadable",
                 title=f"“{record.title}”的附件“{attachment.name}”无法读取，未能检查个人信息",
                 severity=Severity.WARNING,
-                organisation=record.organisation,
+                organisation=organisations.get(record.organisation_id),
                 item_url=reverse("records_staff:detail", args=[record.pk]),
                 detail=str(exc)[:200] if isinstance(exc, ValueError) else exc.__class__.__name__,
             )
@@ -236,7 +236,7 @@ def check_personal_data(site):
                 key=f"attachment:{attachment.pk}:personal:{kind}",
                 title=f"“{record.title}”的附件“{attachment.name}”含疑似{LABELS[kind]}",
                 severity=Severity.VETO,
-                organisation=record.organisation,
+                organisation=organisations.get(record.organisation_id),
                 item_url=reverse("records_staff:detail", args=[record.pk]),
                 detail=_summary(Hits({kind: hits.counts[kind]}, {kind: hits.examples[kind]})),
             )

@@ -11,25 +11,25 @@ from gongkai.records.selectors import LISTED_STATES
 
 from ..checks import FindingDraft, register_check
 from ..models import Severity
-from . import NO_PUBLICATION_TIME, POINTS
+from . import NO_PUBLICATION_TIME, POINTS, organisations_by_id
 
 
 def check_publication_time(site):
-    records = (
+    organisations = organisations_by_id(site)
+    rows = (
         Record.objects.filter(site=site, state__in=LISTED_STATES, published_at__isnull=True)
-        .select_related("organisation")
-        .only("id", "title", "index_number", "organisation")
         .order_by("id")
+        .values_list("id", "title", "index_number", "organisation_id")
     )
-    for record in records.iterator(chunk_size=500):
+    for pk, title, index_number, organisation_id in rows.iterator(chunk_size=500):
         yield FindingDraft(
-            key=f"record:{record.pk}:no-published-at",
-            title=f"“{record.title}”没有发布时间",
+            key=f"record:{pk}:no-published-at",
+            title=f"“{title}”没有发布时间",
             severity=Severity.DEDUCTION,
             points=POINTS[NO_PUBLICATION_TIME],
-            organisation=record.organisation,
-            item_url=reverse("records_staff:detail", args=[record.pk]),
-            detail=f"索引号 {record.index_number or '（无）'}；无发布时间的信息视为未更新，"
+            organisation=organisations.get(organisation_id),
+            item_url=reverse("records_staff:detail", args=[pk]),
+            detail=f"索引号 {index_number or '（无）'}；无发布时间的信息视为未更新，"
             "也不在栏目和目录中显示。",
         )
 

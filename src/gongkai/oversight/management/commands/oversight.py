@@ -33,6 +33,7 @@ class Command(BaseCommand):
         sub.add_parser("list", help="列出可用的检查项")
 
     def handle(self, *args, **options):
+        self.verbosity = options.get("verbosity", 1)
         if options["action"] == "list":
             for check in registered_checks():
                 self.stdout.write(f"{check.code}\t{check.indicator}\t{check.description}")
@@ -85,3 +86,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  预警：{warning.title}{when}")
         for outcome in result.failed:
             self.stderr.write(f"  检查项 {outcome.code} 出错：{outcome.error}")
+        if self.verbosity >= 2:
+            for outcome in result.outcomes:
+                self.stdout.write(
+                    f"  用时：{outcome.code} {outcome.seconds:.2f} 秒，发现 {outcome.seen} 项"
+                )
