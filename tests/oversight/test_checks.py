@@ -446,3 +446,24 @@ def test_nightly_job(yingjiang, ouhai):
     assert "yingjiang 100分" in outcome.result
     assert CheckRun.objects.filter(site=yingjiang).count() == 1
     assert CheckRun.objects.filter(site=ouhai).count() == 1
+
+
+def test_the_stale_columns_veto_is_announced_before_it_falls(yingjiang, housing):
+    """Three stale notice columns and two about to go stale: the fifth one's date is the day
+    the site fails (“which vetoes it is days away from”)."""
+    for n in range(5):
+        column(yingjiang, f"n{n}", f"通知{n}", "notice", [f"k{n}"])
+    for n, days_ago in enumerate([200, 190, 185, 175, 170]):
+        published(yingjiang, housing, days_ago=days_ago, kind=f"k{n}")
+    run_checks(yingjiang, only=["columns"])
+    veto = Finding.objects.get(site=yingjiang, key="columns:stale:veto")
+    assert veto.severity == Severity.WARNING
+    assert veto.due_on == timezone.localdate() + timedelta(days=10)
+    assert veto.title == "10 天后不更新栏目将达到 5 个，触发单项否决（现有 3 个）"
+    # once the fourth and fifth go stale the same finding becomes the veto
+    Record.objects.filter(site=yingjiang, kind__in=["k3", "k4"]).update(
+        published_at=timezone.now() - timedelta(days=181)
+    )
+    run_checks(yingjiang, only=["columns"])
+    veto.refresh_from_db()
+    assert veto.severity == Severity.VETO and veto.title.startswith("5 个栏目长期未更新")

@@ -58,7 +58,7 @@ def check_columns(site, today: date | None = None):
     today = today or timezone.localdate()
     columns = list(Column.objects.filter(site=site))
     latest = latest_by_column(site, columns)
-    stale, empty = [], []
+    stale, empty, coming = [], [], []
     for column in columns:
         days = column.update_within_days
         period = period_text(days)
@@ -91,6 +91,7 @@ def check_columns(site, today: date | None = None):
             )
         elif (stale_on - today).days <= warning_window(days):
             left = (stale_on - today).days
+            coming.append(stale_on)
             yield FindingDraft(
                 key=f"column:{column.pk}:stale",
                 title=f"“{column.name}”栏目 {left} 天后将满 {period}未更新",
@@ -104,6 +105,17 @@ def check_columns(site, today: date | None = None):
             key="columns:stale:veto",
             title=f"{len(stale)} 个栏目长期未更新（达到 {STALE_COLUMNS_VETO} 个即单项否决）",
             severity=Severity.VETO,
+            detail="、".join(c.name for c in stale),
+        )
+    elif len(stale) + len(coming) >= STALE_COLUMNS_VETO:
+        # the veto is days away: the day the fifth column goes stale
+        on = sorted(coming)[STALE_COLUMNS_VETO - len(stale) - 1]
+        yield FindingDraft(
+            key="columns:stale:veto",
+            title=f"{(on - today).days} 天后不更新栏目将达到 {STALE_COLUMNS_VETO} 个，触发单项否决"
+            f"（现有 {len(stale)} 个）",
+            severity=Severity.WARNING,
+            due_on=on,
             detail="、".join(c.name for c in stale),
         )
     if len(empty) >= EMPTY_COLUMNS_VETO:
