@@ -4,9 +4,8 @@ pass axe-core at 1280 and 375 px without scrolling sideways."""
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, browser  # noqa: F401
-
-from .checks_helpers import published, standard_columns
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.oversight.checks_helpers import published, standard_columns
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +27,7 @@ def demo_site(transactional_db, settings, tmp_path):
     return site
 
 
-def _login(browser, live_server, viewport, username="yj_admin"):  # noqa: F811
+def _login(browser, live_server, viewport, username="yj_admin"):
     from gongkai.core.demo import DEMO_PASSWORD
 
     context = browser.new_context(
@@ -43,7 +42,7 @@ def _login(browser, live_server, viewport, username="yj_admin"):  # noqa: F811
     return context, page
 
 
-def test_office_admin_runs_the_checks_and_follows_a_finding(demo_site, browser, live_server):  # noqa: F811
+def test_office_admin_runs_the_checks_and_follows_a_finding(demo_site, browser, live_server):
     context, page = _login(browser, live_server, DESKTOP)
     try:
         page.goto("/staff/oversight/findings/")
@@ -66,7 +65,7 @@ def test_office_admin_runs_the_checks_and_follows_a_finding(demo_site, browser, 
         context.close()
 
 
-def test_pages_are_accessible_on_a_phone(demo_site, browser, live_server):  # noqa: F811
+def test_pages_are_accessible_on_a_phone(demo_site, browser, live_server):
     from gongkai.oversight.checks import run_checks
 
     run_checks(demo_site)
