@@ -255,3 +255,33 @@ def test_fixed_attachment_resolves_the_finding(leaked_record):
     result = run_checks(leaked_record.site, only=["personal_data"])
     assert result.resolved == 4
     assert not Finding.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_an_unreadable_attachment_is_a_warning_not_a_crash(demo, settings, tmp_path):
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from gongkai.oversight.checks import run_checks
+    from gongkai.oversight.models import Finding, Severity
+    from gongkai.records.models import Attachment
+    from tests.conftest import org
+    from tests.oversight.checks_helpers import published
+
+    settings.MEDIA_ROOT = tmp_path
+    record = published(demo, org(demo, "区民政局"), title="救助名单", body="<p>见附件</p>")
+    data = b"%PDF-1.7\nnot really a pdf"
+    attachment = Attachment(
+        record=record,
+        name="名单.pdf",
+        kind="pdf",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    attachment.file.save("x.pdf", ContentFile(data), save=False)
+    attachment.save()
+    result = run_checks(demo, only=["personal_data"])
+    assert not result.failed
+    (finding,) = Finding.objects.filter(site=demo)
+    assert finding.severity == Severity.WARNING
+    assert finding.title == "“救助名单”的附件“名单.pdf”无法读取，未能检查个人信息"
