@@ -40,6 +40,7 @@ from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiReq
 from gongkai.foi.models import Outcome as FoiOutcome
 from gongkai.oversight import plan as plan_rules
 from gongkai.oversight.models import AnnualReport, PlanNote, PlanStep, PlanTask, WorkPlan
+from gongkai.oversight.models import CheckRun, ExpressionRule, Finding
 from gongkai.oversight.models import (
     EvaluationSheet,
     Inspection,
@@ -561,6 +562,17 @@ STAFF_URLS: dict[str, Entry] = {
         changes=True,
     ),
     "oversight_staff:evaluation_export": Entry(allow(SITE_READERS, refused=FORBIDDEN)),
+    # 检查发现的问题: every staff member sees what they are to fix (the office admin and the
+    # evaluator the whole site); only the office admin runs the checks (立即检查)
+    "oversight_staff:findings": Entry(
+        ANY_STAFF, post=allow(ADMIN, other_site=(), refused=FORBIDDEN), changes=True
+    ),
+    # the expression list the checks use: the office admin of the site
+    "oversight_staff:expressions": Entry(
+        allow(ADMIN, other_site=(), refused=FORBIDDEN),
+        data=lambda b: {"action": "add", "kind": "misused", "wrong": "矩阵错词", "correct": "对"},
+        changes=True,
+    ),
     # the 政府信息公开指南 and 制度: the office admin of the site
     "portal_staff:disclosure_edit": Entry(
         allow(ADMIN, refused=FORBIDDEN),
@@ -582,6 +594,7 @@ ADMIN_MODELS = {
     "core_workcalendar",
     "django_tasks_database_dbtaskresult",
     "foi_foisettings",
+    "oversight_expressionrule",
     "otp_static_staticdevice",
     "otp_totp_totpdevice",
     "oversight_linkstatus",
@@ -963,6 +976,9 @@ WATCHED = [
     RectificationEvidence,
     EvaluationSheet,
     SheetRow,
+    CheckRun,
+    ExpressionRule,
+    Finding,
     DisclosurePage,
     Record,
     RecordRevision,

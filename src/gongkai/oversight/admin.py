@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core.admin import AuditedAdminMixin
 
-from .models import LinkStatus, SuspiciousDomain
+from .models import ExpressionRule, LinkStatus, SuspiciousDomain
 
 # --- links (issue 12 point 2) ---
 
@@ -42,3 +42,12 @@ class LinkStatusAdmin(admin.ModelAdmin):
     @admin.action(description=_("下次检查时重新访问所选链接"))
     def recheck(self, request, queryset):
         queryset.delete()
+
+# --- checks: the expression list ---
+
+
+@admin.register(ExpressionRule)
+class ExpressionRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["wrong", "correct", "kind", "site", "is_active"]
+    list_filter = ["site", "kind", "is_active"]
+    search_fields = ["wrong", "correct"]

@@ -76,3 +76,19 @@ class OversightConfig(AppConfig):
         register_demo_loader(
             "oversight_inspections", "gongkai.oversight.demo.load_inspection_demo", order=61
         )
+
+        # the self-measured inspection indicators, and their nightly run (国办秘函〔2019〕19号)
+        from datetime import time
+
+        from gongkai.core import jobs
+
+        from .checks import run_all_sites
+        from .indicators import register_all
+
+        register_all()
+        jobs.register(
+            "oversight_checks",
+            run_all_sites,
+            description="网站检查指标自动检查（栏目更新、错敏词、个人信息泄露、公开指南）",
+            daily_at=time(2, 30),
+        )

@@ -785,3 +785,66 @@ class SheetRow(models.Model):
 
     def __str__(self) -> str:
         return self.indicator
+
+
+# --- checks (the self-measured indicators, gongkai.oversight.checks) ---
+
+
+class CheckRun(models.Model):
+    """One pass of `run_checks` over a site: when it ran, what it ran, what it found and the
+    projected score then, so the dashboard can say "最近检查" and show the history."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="check_runs"
+    )
+    started_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    checks = models.JSONField(_("检查项"), default=list, blank=True)
+    failed = models.JSONField(_("出错的检查项"), default=dict, blank=True)
+    vetoes = models.PositiveIntegerField(_("单项否决"), default=0)
+    deductions = models.PositiveIntegerField(_("扣分项"), default=0)
+    warnings = models.PositiveIntegerField(_("预警"), default=0)
+    new = models.PositiveIntegerField(_("新发现"), default=0)
+    resolved = models.PositiveIntegerField(_("已消除"), default=0)
+    score = models.DecimalField(_("预计得分"), max_digits=5, decimal_places=2, default=100)
+
+    class Meta:
+        verbose_name = _("自动检查记录")
+        verbose_name_plural = _("自动检查记录")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["site", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ExpressionKind(models.TextChoices):
+    MISUSED = "misused", _("错用词语")
+    SENSITIVE = "sensitive", _("敏感或不规范表述")
+    LEADER = "leader", _("领导姓名错误")
+
+
+class ExpressionRule(models.Model):
+    """A wrong expression the checks look for in published titles and bodies: misused words,
+    sensitive or non-standard wording, and misspelt leader names (a 严重错误 veto of
+    国办秘函〔2019〕19号). Kept per site by the office admin."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.CASCADE, related_name="expression_rules"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=ExpressionKind.choices)
+    wrong = models.CharField(_("错误表述"), max_length=100)
+    correct = models.CharField(_("正确表述或说明"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("错敏词规则")
+        verbose_name_plural = _("错敏词规则")
+        ordering = ["site", "kind", "wrong"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "wrong"], name="expression_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wrong} → {self.correct}" if self.correct else self.wrong

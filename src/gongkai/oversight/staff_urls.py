@@ -48,3 +48,11 @@ urlpatterns += [
     path("evaluation/sheets/<int:pk>/", inspection_views.evaluation_sheet, name="evaluation_sheet"),
     path("evaluation/export/", inspection_views.evaluation_export, name="evaluation_export"),
 ]
+
+# --- checks ---
+from . import findings_views  # noqa: E402
+
+urlpatterns += [
+    path("findings/", findings_views.findings_list, name="findings"),
+    path("expressions/", findings_views.expressions, name="expressions"),
+]
