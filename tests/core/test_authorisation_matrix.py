@@ -39,14 +39,20 @@ from gongkai.foi import workflow as foi_workflow
 from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiRequest
 from gongkai.foi.models import Outcome as FoiOutcome
 from gongkai.oversight import plan as plan_rules
-from gongkai.oversight.models import AnnualReport, PlanNote, PlanStep, PlanTask, WorkPlan
-from gongkai.oversight.models import CheckRun, ExpressionRule, Finding
 from gongkai.oversight.models import (
+    AnnualReport,
+    CheckRun,
     EvaluationSheet,
+    ExpressionRule,
+    Finding,
     Inspection,
     InspectionItem,
+    PlanNote,
+    PlanStep,
+    PlanTask,
     RectificationEvidence,
     SheetRow,
+    WorkPlan,
 )
 from gongkai.portal.models import DisclosurePage
 from gongkai.records import workflow as records_workflow

@@ -43,6 +43,7 @@ class LinkStatusAdmin(admin.ModelAdmin):
     def recheck(self, request, queryset):
         queryset.delete()
 
+
 # --- checks: the expression list ---
 
 

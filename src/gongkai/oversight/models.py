@@ -309,6 +309,7 @@ class PlanNote(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+
 # --- links (issue 12 point 2: broken and prohibited links in published records) ---
 
 
