@@ -39,6 +39,8 @@ from gongkai.foi import workflow as foi_workflow
 from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiRequest
 from gongkai.foi.models import Outcome as FoiOutcome
 from gongkai.oversight.models import AnnualReport
+from gongkai.participation import rules as participation_rules
+from gongkai.participation.models import ErrorReport, Message
 from gongkai.portal.models import DisclosurePage
 from gongkai.records import workflow as records_workflow
 from gongkai.records.models import (
@@ -383,6 +385,29 @@ STAFF_URLS: dict[str, Entry] = {
         per_target_get=False,
         changes=True,
     ),
+    # 咨询留言, 满意度评价, 网站纠错: the organisation's editors and reviewers answer its own,
+    # the office admin the whole site's; other staff see an empty list
+    "participation_staff:messages": Entry(ANY_STAFF),
+    "participation_staff:message": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": b.extra["message"].pk}, per_target=True
+    ),
+    "participation_staff:action": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["message"].pk, "action": "close"},
+        data=lambda b: {"note": "矩阵关闭"},
+        per_target=True,
+        changes=True,
+    ),
+    "participation_staff:feedback": Entry(ANY_STAFF),
+    "participation_staff:handle": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"kind": "report", "pk": b.extra["report"].pk},
+        data=lambda b: {"state": "closed", "note": "矩阵处理"},
+        per_target=True,
+        changes=True,
+    ),
     # the 政府信息公开指南 and 制度: the office admin of the site
     "portal_staff:disclosure_edit": Entry(
         allow(ADMIN, refused=FORBIDDEN),
@@ -405,6 +430,10 @@ ADMIN_MODELS = {
     "django_tasks_database_dbtaskresult",
     "foi_foisettings",
     "otp_static_staticdevice",
+    "participation_errorreport",
+    "participation_message",
+    "participation_participationsettings",
+    "participation_rating",
     "otp_totp_totpdevice",
     "portal_column",
     "portal_disclosurepage",
@@ -673,6 +702,20 @@ def _bundle(slug: str, name: str, second: str, editor: str, reviewer: str) -> Bu
         replied=FoiRequest.objects.get(pk=replied.pk),
         appeal=appeal,
         asked=foi_workflow.ask_correction(register(), on=today, what="写明文号", actor=SYSTEM),
+        extra={
+            "message": participation_rules.submit_message(
+                site,
+                organisation=housing,
+                subject="矩阵留言",
+                question="问题",
+                name="张三",
+                phone="13800000000",
+                actor=SYSTEM,
+            ),
+            "report": participation_rules.submit_error_report(
+                site, page=published.get_absolute_url(), description="矩阵纠错"
+            ),
+        },
     )
 
 
@@ -728,6 +771,8 @@ def world(django_db_setup, django_db_blocker):
 
 WATCHED = [
     AuditEvent,
+    Message,
+    ErrorReport,
     AnnualReport,
     DisclosurePage,
     Record,
