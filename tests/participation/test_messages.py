@@ -309,3 +309,23 @@ def test_demo_loads_once_with_an_old_unanswered_message(yingjiang):
     assert selectors.veto_messages(yingjiang).count() == 1
     assert Message.objects.filter(transfers__isnull=False).count() == 1
     assert selectors.published_messages(yingjiang).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden", "shown"),
+    [
+        ("身份证34080219900101123X", "34080219900101123X", "340802********123X"),
+        ("卡号 6222 0212 3456 7890 123", "0212 3456", "6222 **** **** 0123"),
+        ("手机+86 138 1234 5678", "1234 5678", "138****5678"),
+        ("邮箱 zhangsan@example.com", "zhangsan@", "z***@example.com"),
+        ("电话0556-5551234", "5551234", "0556-****1234"),
+    ],
+)
+def test_public_text_masks_numbers_and_addresses(text, hidden, shown):
+    masked = rules.public_text(text)
+    assert hidden not in masked and shown in masked
+
+
+def test_public_text_leaves_dates_and_counts_alone():
+    text = "2026年12月1日起，共受理3件，文号迎建〔2026〕12号。"
+    assert rules.public_text(text) == text
