@@ -178,3 +178,22 @@ def test_workbench_panel_counts_open_feedback(staff, record):
     rules.submit_error_report(record.site, page=record.get_absolute_url(), description="错字")
     html = staff("yj_editor").get("/staff/").content.decode()
     assert "待处理纠错 <strong>1</strong>" in html
+
+
+def test_rating_a_reply_goes_to_the_organisation_that_replied(client, yingjiang, housing):
+    from gongkai.core.permissions import SYSTEM
+
+    message = rules.submit_message(
+        yingjiang,
+        organisation=housing,
+        subject="咨询",
+        question="问题",
+        name="张三",
+        phone="13800000000",
+        actor=SYSTEM,
+    )
+    rules.reply(message, "答复", actor=SYSTEM)
+    page = f"/participate/messages/{message.pk}/"
+    assert 'action="/participate/rate/"' in client.get(page).content.decode()
+    rating = rules.submit_rating(yingjiang, page=page, score=1)
+    assert rating.organisation == housing and rating.page_title.startswith("咨询留言答复")

@@ -351,7 +351,8 @@ def site_office(site: Site) -> Organisation | None:
 
 def page_target(site: Site, path: str) -> PageTarget:
     """Resolve a page address of this site to the organisation responsible for it: a record's
-    page → the record's organisation; any other public page → the site's office. Only paths of
+    page → the record's organisation; a published reply → the organisation that replied; any
+    other public page → the site's office. Only paths of
     this platform are accepted (no other host, no staff pages), so nobody can file reports
     about arbitrary addresses."""
     path = (path or "").strip()
@@ -381,6 +382,16 @@ def page_target(site: Site, path: str) -> PageTarget:
         )
         if record is not None:
             return PageTarget(path, record.title[:300], record.organisation)
+    if match.view_name == "participation:message":
+        message = (
+            Message.objects.filter(
+                site=site, pk=match.kwargs.get("pk"), state=MessageState.ANSWERED, published=True
+            )
+            .select_related("organisation")
+            .first()
+        )
+        if message is not None:  # a rating of a reply goes to the organisation that replied
+            return PageTarget(path, f"咨询留言答复 {message.serial}", message.organisation)
     return PageTarget(path, "", site_office(site))
 
 
