@@ -54,6 +54,8 @@ from gongkai.oversight.models import (
     SheetRow,
     WorkPlan,
 )
+from gongkai.participation import rules as participation_rules
+from gongkai.participation.models import ErrorReport, Message
 from gongkai.portal.models import DisclosurePage
 from gongkai.records import workflow as records_workflow
 from gongkai.records.models import (
@@ -579,6 +581,29 @@ STAFF_URLS: dict[str, Entry] = {
         data=lambda b: {"action": "add", "kind": "misused", "wrong": "矩阵错词", "correct": "对"},
         changes=True,
     ),
+    # 咨询留言, 满意度评价, 网站纠错: the organisation's editors and reviewers answer its own,
+    # the office admin the whole site's; other staff see an empty list
+    "participation_staff:messages": Entry(ANY_STAFF),
+    "participation_staff:message": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": b.extra["message"].pk}, per_target=True
+    ),
+    "participation_staff:action": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["message"].pk, "action": "close"},
+        data=lambda b: {"note": "矩阵关闭"},
+        per_target=True,
+        changes=True,
+    ),
+    "participation_staff:feedback": Entry(ANY_STAFF),
+    "participation_staff:handle": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"kind": "report", "pk": b.extra["report"].pk},
+        data=lambda b: {"state": "closed", "note": "矩阵处理"},
+        per_target=True,
+        changes=True,
+    ),
     # the 政府信息公开指南 and 制度: the office admin of the site
     "portal_staff:disclosure_edit": Entry(
         allow(ADMIN, refused=FORBIDDEN),
@@ -602,6 +627,10 @@ ADMIN_MODELS = {
     "foi_foisettings",
     "oversight_expressionrule",
     "otp_static_staticdevice",
+    "participation_errorreport",
+    "participation_message",
+    "participation_participationsettings",
+    "participation_rating",
     "otp_totp_totpdevice",
     "oversight_linkstatus",
     "oversight_suspiciousdomain",
@@ -872,6 +901,20 @@ def _bundle(slug: str, name: str, second: str, editor: str, reviewer: str) -> Bu
         replied=FoiRequest.objects.get(pk=replied.pk),
         appeal=appeal,
         asked=foi_workflow.ask_correction(register(), on=today, what="写明文号", actor=SYSTEM),
+        extra={
+            "message": participation_rules.submit_message(
+                site,
+                organisation=housing,
+                subject="矩阵留言",
+                question="问题",
+                name="张三",
+                phone="13800000000",
+                actor=SYSTEM,
+            ),
+            "report": participation_rules.submit_error_report(
+                site, page=published.get_absolute_url(), description="矩阵纠错"
+            ),
+        },
     )
 
 
@@ -972,6 +1015,8 @@ def world(django_db_setup, django_db_blocker):
 
 WATCHED = [
     AuditEvent,
+    Message,
+    ErrorReport,
     AnnualReport,
     WorkPlan,
     PlanStep,

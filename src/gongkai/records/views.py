@@ -5,7 +5,7 @@ platform with retrieval, viewing and download."""
 from __future__ import annotations
 
 import io
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -166,11 +166,9 @@ def property_rows(record: Record) -> list[list[tuple[str, str]]]:
 
 
 def error_report_link(record: Record, page_url: str) -> str:
-    """我要纠错: the site's error-report entry, or a prepared email to the site's contact."""
-    if record.site.error_report_url:
-        return record.site.error_report_url
-    subject = urlencode({"subject": f"我要纠错：{record.title}", "body": page_url}, quote_via=quote)
-    return f"mailto:{record.site.email}?{subject}"
+    """我要纠错: the platform's own error-report form (participation) with this page's address
+    filled in, so the report reaches the record's organisation on its workbench."""
+    return f"{reverse('participation:report')}?{urlencode({'page': record.get_absolute_url()})}"
 
 
 def record_qr(request: HttpRequest, index_number: str, fmt: str) -> HttpResponse:

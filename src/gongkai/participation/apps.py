@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "gongkai.participation"
+    label = "participation"
+    verbose_name = _("公众参与")
+
+    def ready(self) -> None:
+        from gongkai.core.demo import register_demo_loader
+        from gongkai.core.extensions import (
+            NavLink,
+            add_nav,
+            public_nav,
+            staff_nav,
+            workbench_panels,
+        )
+
+        from .staff_views import workbench_panel
+
+        add_nav(public_nav, NavLink("咨询留言", "participation:messages", order=45))
+        add_nav(staff_nav, NavLink("留言与评价", "participation_staff:messages", order=45))
+        if workbench_panel not in workbench_panels:
+            workbench_panels.append(workbench_panel)
+        register_demo_loader(
+            "participation", "gongkai.participation.demo.load_participation_demo", order=55
+        )

@@ -1,0 +1,1 @@
+from tests.records.conftest import editor, housing, leaf, reviewer  # noqa: F401 - fixtures
