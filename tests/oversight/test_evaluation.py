@@ -211,10 +211,22 @@ def test_results_xlsx_reads_back(yingjiang, template):
     assert satisfaction[1][4].startswith("暂无数据")
 
 
-def test_satisfaction_says_honestly_there_is_no_data(yingjiang):
+def test_satisfaction_is_the_share_of_ratings_of_4_or_5_given_in_the_year(yingjiang):
+    from gongkai.participation.models import Rating
+
+    Rating.objects.filter(site=yingjiang).delete()
+    empty = evaluation.satisfaction(yingjiang, YEAR)
+    assert empty.rate is None and not empty.has_data and empty.count == 0
+    assert any("评价" in m for m in empty.missing)
+
+    office = org(yingjiang, "区政务公开办公室")
+    for score in (5, 4, 3, 1):
+        Rating.objects.create(site=yingjiang, organisation=office, page_path="/", score=score)
+    last_year = Rating.objects.create(site=yingjiang, organisation=office, page_path="/", score=5)
+    Rating.objects.filter(pk=last_year.pk).update(created_at=timezone.now().replace(year=YEAR - 1))
     result = evaluation.satisfaction(yingjiang, YEAR)
-    assert result.rate is None and not result.has_data and result.count == 0
-    assert any("评价" in m for m in result.missing)
+    assert (result.count, result.satisfied, result.rate) == (4, 2, Decimal("50.0"))
+    assert evaluation.satisfaction(yingjiang, YEAR - 1).count == 1
 
 
 def test_template_lines_are_parsed_with_clear_messages(yingjiang):

@@ -409,14 +409,18 @@ class Satisfaction:
 
 
 def satisfaction(site: Site, year: int) -> Satisfaction:
-    """Public satisfaction aggregated from the ratings the public gave (满意度评价).
+    """Public satisfaction aggregated from the ratings the public gave on the site's pages,
+    guides and replies in the year (participation, 满意度评价): 5 and 4 of 5 count as satisfied
+    (满意、基本满意). The 依申请公开 cases record no applicant feedback, so they are named as a
+    missing source rather than counted."""
+    from gongkai.participation.selectors import satisfaction_counts
 
-    The ratings model (participation, 满意度/我要纠错) is not on the platform yet, and the
-    依申请公开 cases record no applicant feedback, so today this honestly returns no data
-    (rate None) and says which sources are missing. The integrator connects the ratings
-    here: add their count and the satisfied count (e.g. 满意 and 基本满意) to the result."""
     result = Satisfaction(year=year)
-    result.missing.append("公众满意度评价（评价功能尚未上线）")
+    result.count, result.satisfied = satisfaction_counts(site, year)
+    if result.count:
+        result.sources.append(f"网站满意度评价 {result.count} 条")
+    else:
+        result.missing.append("网站满意度评价（本年度没有评价）")
     result.missing.append("依申请公开申请人评价（申请办理未记录申请人评价）")
     return result
 

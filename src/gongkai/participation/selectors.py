@@ -76,6 +76,18 @@ def average_rating(site: Site, organisation: Organisation | None = None) -> floa
     return round(float(value), 2) if value is not None else None
 
 
+#: scores counted as satisfied: 5 满意 and 4 基本满意 on the five-point scale
+SATISFIED_FROM_SCORE = 4
+
+
+def satisfaction_counts(site: Site, year: int) -> tuple[int, int]:
+    """(ratings given in the year, of which satisfied) for the site's public satisfaction."""
+    counts = Rating.objects.filter(site=site, created_at__year=year).aggregate(
+        count=Count("pk"), satisfied=Count("pk", filter=Q(score__gte=SATISFIED_FROM_SCORE))
+    )
+    return counts["count"], counts["satisfied"]
+
+
 def participation_counts(
     site: Site, organisation: Organisation | None = None, today: date | None = None
 ) -> dict[str, object]:
