@@ -604,6 +604,12 @@ STAFF_URLS: dict[str, Entry] = {
         per_target=True,
         changes=True,
     ),
+    # 公开工作监测: every staff member sees it (the office admin and evaluator the whole site,
+    # the others their own organisations: tests/oversight/test_dashboard.py); read-only
+    "oversight_staff:dashboard": Entry(ANY_STAFF, post=post_only),
+    "oversight_staff:figure": Entry(
+        ANY_STAFF, post=post_only, kwargs=lambda b: {"code": "coverage"}
+    ),
     # the 政府信息公开指南 and 制度: the office admin of the site
     "portal_staff:disclosure_edit": Entry(
         allow(ADMIN, refused=FORBIDDEN),
@@ -675,6 +681,8 @@ API_OPERATIONS: dict[str, Entry] = {
     "gongkai_records_api_list_records": PUBLIC,
     "gongkai_records_api_get_record": PUBLIC,
     "gongkai_foi_api_list_cases": Entry(ANY_STAFF),
+    "gongkai_oversight_api_list_figures": Entry(ANY_STAFF),
+    "gongkai_oversight_api_figure_items": Entry(ANY_STAFF, kwargs=lambda b: {"code": "coverage"}),
     "gongkai_foi_api_get_case": Entry(
         allow(WRITE), kwargs=lambda b: {"case_id": b.case.pk}, per_target=True
     ),

@@ -9,15 +9,26 @@ class OversightConfig(AppConfig):
 
     def ready(self) -> None:
         from gongkai.core.demo import register_demo_loader
-        from gongkai.core.extensions import register_sitemap, workbench_panels
+        from gongkai.core.extensions import (
+            NavLink,
+            add_nav,
+            register_sitemap,
+            staff_nav,
+            workbench_panels,
+        )
 
         from .checks import register_check
         from .indicators_participation import message_findings
+        from . import figures  # noqa: F401 - registers the dashboard's own figures
+        from .dashboard import workbench_panel as dashboard_panel
         from .sitemaps import AnnualReportSitemap
         from .views import workbench_panel
 
         if workbench_panel not in workbench_panels:
             workbench_panels.append(workbench_panel)
+        if dashboard_panel not in workbench_panels:
+            workbench_panels.append(dashboard_panel)
+        add_nav(staff_nav, NavLink("公开监测", "oversight_staff:dashboard", order=60))
         register_sitemap("annual_reports", AnnualReportSitemap)
         register_check("messages", message_findings, indicator="互动交流：留言答复")
         register_demo_loader("oversight", "gongkai.oversight.demo.load_oversight_demo", order=60)
