@@ -68,3 +68,44 @@ def test_other_sites_messages_do_not_count(yingjiang, ouhai):
 def test_the_check_is_registered():
     check = {c.code: c for c in registered_checks()}["messages"]
     assert check.func is message_findings
+
+
+def test_gongkai_oversight_check_keeps_the_old_message_as_an_open_veto_finding(yingjiang):
+    from django.core.management import call_command
+
+    from gongkai.oversight.models import Finding
+
+    old = ask(yingjiang, 100)
+    call_command("oversight", "check", "--site", "yingjiang", "--only", "messages")
+    finding = Finding.objects.get(site=yingjiang, check_code="messages", key=f"message:{old.pk}")
+    assert finding.is_open and finding.severity == Severity.VETO
+    rules.reply(old, "答复内容", actor=SYSTEM)
+    call_command("oversight", "check", "--site", "yingjiang", "--only", "messages")
+    finding.refresh_from_db()
+    assert not finding.is_open
+
+
+def test_the_dashboard_counts_messages_and_feedback_as_the_rows_are(yingjiang):
+    """The 互动交流 figures equal direct counts of the participation rows."""
+    from gongkai.oversight import figures
+    from gongkai.participation.models import ErrorReport, Message, Rating
+
+    ask(yingjiang, 100)
+    ask(yingjiang, 30)
+    ask(yingjiang, 0)
+    office = org(yingjiang, HOUSING)
+    Rating.objects.create(site=yingjiang, organisation=office, page_path="/", score=1)
+    ErrorReport.objects.create(site=yingjiang, organisation=office, page_path="/", description="错")
+    scope = figures.Scope(yingjiang, None, timezone.localdate())
+    found = {p.key: p for p in figures.compute("messages", scope).parts}
+    pending = Message.objects.filter(site=yingjiang, state="pending")
+    today = timezone.localdate()
+    assert found["pending"].count == pending.count() == len(found["pending"].items)
+    assert found["overdue"].count == sum(1 for m in pending if m.due_on < today)
+    assert found["veto"].count == sum(1 for m in pending if (today - m.received_on).days > 92)
+    assert found["veto"].count >= 1
+    feedback = {p.key: p for p in figures.compute("feedback", scope).parts}
+    assert feedback["ratings"].count == Rating.objects.filter(site=yingjiang, state="open").count()
+    assert (
+        feedback["errors"].count == ErrorReport.objects.filter(site=yingjiang, state="open").count()
+    )

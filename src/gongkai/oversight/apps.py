@@ -17,10 +17,13 @@ class OversightConfig(AppConfig):
             workbench_panels,
         )
 
+        from . import (
+            figures,  # noqa: F401 - registers the dashboard's own figures
+            figures_participation,
+        )
         from .checks import register_check
-        from .indicators_participation import message_findings
-        from . import figures  # noqa: F401 - registers the dashboard's own figures
         from .dashboard import workbench_panel as dashboard_panel
+        from .indicators_participation import message_findings
         from .sitemaps import AnnualReportSitemap
         from .views import workbench_panel
 
@@ -31,6 +34,7 @@ class OversightConfig(AppConfig):
         add_nav(staff_nav, NavLink("公开监测", "oversight_staff:dashboard", order=60))
         register_sitemap("annual_reports", AnnualReportSitemap)
         register_check("messages", message_findings, indicator="互动交流：留言答复")
+        figures_participation.register()
         register_demo_loader("oversight", "gongkai.oversight.demo.load_oversight_demo", order=60)
 
         # --- work plan and acceptance package ---

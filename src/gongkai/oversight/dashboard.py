@@ -4,8 +4,6 @@ Views stay thin: the figures and who may see them are gongkai.oversight.figures.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,18 +14,9 @@ from gongkai.core import permissions
 from gongkai.core.models import Site
 from gongkai.core.views import staff_required
 
-from . import figures
+from . import figures, findings
 
 PAGE_SIZE = 30
-
-#: `hook(scope) -> dict | None`: the findings summary (projected score, vetoes, warnings) that
-#: oversight's checks provide; the integrator sets it with `set_findings_summary`.
-findings_summary_hook: Callable[[figures.Scope], dict | None] | None = None
-
-
-def set_findings_summary(hook: Callable[[figures.Scope], dict | None] | None) -> None:
-    global findings_summary_hook
-    findings_summary_hook = hook
 
 
 def _site(request: HttpRequest) -> Site:
@@ -84,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": [f.chart_data() for f in computed if f.chart and f.rows],
         "children": children,
         "child_rows": _child_rows(computed, children),
-        "findings_summary": findings_summary_hook(scope) if findings_summary_hook else None,
+        "findings_summary": findings.findings_summary(scope.site),
     }
     return render(request, "oversight/dashboard.html", context)
 

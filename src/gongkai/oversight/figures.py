@@ -432,7 +432,7 @@ def duties(scope: Scope) -> Figure:
     )
     overdue = Q(due_date__lt=scope.today)
     due = Q(due_date__gte=scope.today, due_date__lte=horizon)
-    return _per_organisation(
+    return per_organisation(
         Figure(
             "duties",
             "待发布信息到期",
@@ -495,7 +495,7 @@ def slots(scope: Scope) -> Figure:
             {"organisation": "organisation_id"},
         )
 
-    return _per_organisation(
+    return per_organisation(
         Figure(
             "slots",
             "定期公开期次",
@@ -511,7 +511,7 @@ def slots(scope: Scope) -> Figure:
     )
 
 
-def _per_organisation(figure: Figure, qs: QuerySet, conditions: dict[str, Q]) -> Figure:
+def per_organisation(figure: Figure, qs: QuerySet, conditions: dict[str, Q]) -> Figure:
     """Fill the figure's table (one row per organisation, one column per part) and its
     parts' counts from one aggregate query."""
     rows = (
@@ -568,7 +568,7 @@ def requests(scope: Scope) -> Figure:
             {"organisation": "organisation_id"},
         )
 
-    return _per_organisation(
+    return per_organisation(
         Figure(
             "requests",
             "依申请公开答复期限",
