@@ -265,3 +265,26 @@ def test_a_part_with_a_database_error_fails_cleanly(world, monkeypatch):
     with pytest.raises(acceptance.PackageFailed, match="查询出错的部分"):
         acceptance.build_acceptance_package(world, YEAR, user("yj_admin"))
     assert AuditEvent.objects.filter(site=world).exists()  # the connection is still usable
+
+
+def test_the_package_carries_the_dashboards_figures_as_counted(world):
+    """02-…监测数据.xlsx: every dashboard figure's parts with the counts the dashboard shows,
+    and each figure's table on its own sheet (coverage and timeliness included)."""
+    from gongkai.oversight import figures
+
+    archive = _zip(world)
+    book = _workbook(archive, figures.FIGURES_PACKAGE_FILE)
+    index = list(book["目录"].iter_rows(min_row=2, values_only=True))
+    computed = figures.compute_all(figures.Scope(world, None, TODAY))
+    expected = [(str(f.title), str(p.label), p.count) for f in computed for p in f.parts]
+    assert [row[:3] for row in index] == expected
+    titles = [f.title for f in computed]
+    assert "公开覆盖率" in "".join(titles) or any("覆盖" in t for t in titles)
+    assert any("时效" in t or "及时" in t for t in titles)
+    coverage = next(f for f in computed if f.code == "coverage")
+    sheet = book[book.sheetnames[1 + [f.code for f in computed].index("coverage")]]
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    width = len(coverage.headers)
+    assert list(rows[0][:width]) == [str(h) for h in coverage.headers]
+    as_read = [[v if isinstance(v, int) else str(v) for v in r[:width]] for r in coverage.rows]
+    assert [list(r[:width]) for r in rows[1:]] == as_read

@@ -802,3 +802,47 @@ register_figure("duties", duties, "records", order=40)
 register_figure("slots", slots, "records", order=50)
 register_figure("requests", requests, "foi", order=60)
 register_figure("annual_reports", annual_reports, "reports", order=90)
+
+
+# --------------------------------------------------------------------------- acceptance package
+
+FIGURES_PACKAGE_FILE = "02-公开覆盖率与发布时效等监测数据.xlsx"
+
+
+def figures_xlsx(site: Site, year: int) -> bytes:
+    """The dashboard's figures for the acceptance package: one sheet per figure with its table
+    and parts, counted for the whole site as of the end of `year` (or today, in the current
+    year). Coverage and the open items are as they stand on that day's data."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from gongkai.core.exports import xlsx_cell
+
+    def plain(value):  # labels may be lazy translations
+        return value if value is None or isinstance(value, int | float | date) else str(value)
+
+    today = min(timezone.localdate(), date(year, 12, 31))
+    scope = Scope(site, None, today)
+    book = Workbook()
+    index = book.active
+    index.title = "目录"
+    for column, value in enumerate(["监测项", "分项", "数量", "说明"], start=1):
+        xlsx_cell(index, 1, column, value).font = Font(bold=True)
+    row = 2
+    for number, figure in enumerate(compute_all(scope), start=1):
+        for part in figure.parts:
+            for column, value in enumerate([figure.title, part.label, part.count, figure.note], 1):
+                xlsx_cell(index, row, column, plain(value))
+            row += 1
+        sheet = book.create_sheet(f"{number:02d}{figure.title}"[:31])
+        xlsx_cell(sheet, 1, 1, f"{site.name}：{figure.title}（统计时点 {today:%Y-%m-%d}）")
+        for column, value in enumerate(figure.headers, start=1):
+            xlsx_cell(sheet, 3, column, plain(value)).font = Font(bold=True)
+        for r, cells in enumerate(figure.rows, start=4):
+            for column, value in enumerate(cells, start=1):
+                xlsx_cell(sheet, r, column, plain(value))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
