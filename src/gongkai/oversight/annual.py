@@ -445,7 +445,7 @@ def report_view(
         manual = {key: _FrozenCell(**value) for key, value in stored.items()}
     else:
         computed = live or compute(draft.organisation, draft.year)
-        manual = {cell.key: cell for cell in draft.cells.all()}
+        manual = {cell.key: cell for cell in draft.cells.all()} if draft.pk else {}
     cells = {}
     for key in all_keys():
         base = computed["cells"].get(key)
