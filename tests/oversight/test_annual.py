@@ -193,6 +193,12 @@ def test_final_is_refused_while_entered_figures_are_missing(yingjiang, cases):
         annual.finalise(SYSTEM, draft, draft.version)
 
 
+def test_every_cell_has_a_name_in_words():
+    labels = [annual.cell_label(key) for key in annual.all_keys()]
+    assert len(set(labels)) == len(labels) == 2 * 3 + 4 + 25 * 7 + 15
+    assert annual.cell_label("t3.3.1.natural") == "表三 1.属于国家秘密 · 自然人"
+
+
 def test_overrides_are_recorded_with_their_reason(yingjiang, cases):
     editor = user("yj_editor")
     draft = annual.open_draft(editor, org(yingjiang, "区住房和城乡建设局"), YEAR)

@@ -169,7 +169,8 @@ def all_keys() -> list[str]:
 
 def cell_label(key: str) -> str:
     """A cell's name in words, for the override list and the audit trail."""
-    table, row, col = key.split(".")
+    table, _, rest = key.partition(".")
+    row, _, col = rest.rpartition(".")  # row keys such as 3.1 contain a dot
     if table == "t2":
         for block in TABLE_TWO:
             rows, cols = dict(block.rows), dict(block.columns)
