@@ -296,3 +296,15 @@ def test_the_public_list_shows_the_computed_report_next_to_an_uploaded_one(
     gov_draft.refresh_from_db()
     with pytest.raises(annual.AnnualReportError, match="已有上传的文件"):
         annual.publish(SYSTEM, gov_draft, gov_draft.version)
+
+
+def test_the_workbench_shows_when_the_reports_are_due(demo, client, settings):
+    settings.REQUIRE_2FA = False
+    client.force_login(user("yj_admin"))
+    html = client.get("/staff/").content.decode()
+    year = services.last_reportable_year()
+    assert (
+        f"{year}年度报告：各部门于{year + 1}年1月31日前、本级人民政府于{year + 1}年3月31日前公布"
+        in html
+    )
+    assert 'href="/staff/oversight/annual/"' in html

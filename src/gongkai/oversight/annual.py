@@ -476,6 +476,12 @@ class _FrozenCell:
     set_at: str
 
 
+def due_dates(year: int) -> dict[str, dt.date]:
+    """When `year`'s reports are due (《条例》第四十九条: departments by 31 January; 第五十条:
+    the government by 31 March of the next year)."""
+    return {"department": dt.date(year + 1, 1, 31), "government": dt.date(year + 1, 3, 31)}
+
+
 # --------------------------------------------------------------------------- staff steps
 
 
@@ -771,7 +777,10 @@ def _doc_two(doc: OfficialDocument, view: ReportView) -> None:
         else:
             rows.append(["信息内容", block.columns[0][1], "", ""])
         for row, label in block.rows:
-            values = [view.value(f"t2.{row}.{col}") for col, _ in block.columns]
+            values = [
+                "待填报" if view[f"t2.{row}.{col}"].value is None else view.value(f"t2.{row}.{col}")
+                for col, _ in block.columns
+            ]
             layout.append((len(rows), "values", block))
             rows.append([label, *values] if len(values) == 3 else [label, values[0], "", ""])
     table = doc.table([], rows)
