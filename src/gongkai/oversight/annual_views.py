@@ -80,16 +80,15 @@ def annual_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(request, draft, status=200, conflict=None, sections=None):
-    view = annual.report_view(draft)
+    live = annual.compute(draft.organisation, draft.year)
+    view = annual.report_view(draft, live)
     context = {
         **annual.html_context(view),
         "can_edit": draft.state == "draft",
         "can_reopen": permissions.can_act_on(request.user, draft.organisation, annual.REOPEN_ROLES),
         "conflict": conflict,
         "texts": sections or {name: getattr(draft, name) for name in annual.TEXT_FIELDS},
-        "generated": annual.generated_overview(
-            draft.organisation, draft.year, annual.compute(draft.organisation, draft.year)
-        )
+        "generated": annual.generated_overview(draft.organisation, draft.year, live)
         if draft.state == "draft"
         else "",
         "cell_choices": [(key, annual.cell_label(key)) for key in annual.all_keys()],
