@@ -610,6 +610,64 @@ STAFF_URLS: dict[str, Entry] = {
     "oversight_staff:figure": Entry(
         ANY_STAFF, post=post_only, kwargs=lambda b: {"code": "coverage"}
     ),
+    # the computed annual report: an organ's editors and the office admin write it; only the
+    # office re-opens a final one
+    "oversight_staff:annual_list": Entry(
+        ANY_STAFF,
+        post=allow(EDIT, other_site=(), refused=FORM_REFUSED),
+        data=lambda b: {"organisation": b.organisation.pk, "year": b.today.year - 1},
+        per_target=True,
+        per_target_get=False,
+        changes=True,
+    ),
+    "oversight_staff:annual_detail": Entry(
+        allow(EDIT), kwargs=lambda b: {"pk": _annual(b).pk}, per_target=True
+    ),
+    "oversight_staff:annual_sections": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": _annual(b).pk},
+        data=lambda b: {"version": _annual(b).version, "section_five": "矩阵"},
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:annual_cell": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": _annual(b).pk},
+        data=lambda b: {
+            "version": _annual(b).version,
+            "key": "t2.permit.decisions",
+            "value": "3",
+            "reason": "矩阵",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "oversight_staff:annual_final": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": _annual(b).pk},
+        data=lambda b: {"version": _annual(b).version},
+        per_target=True,
+    ),
+    "oversight_staff:annual_reopen": Entry(
+        post_only,
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": _annual(b).pk},
+        data=lambda b: {"version": _annual(b).version, "reason": "矩阵"},
+        per_target=True,
+    ),
+    "oversight_staff:annual_publish": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": _annual(b).pk},
+        data=lambda b: {"version": _annual(b).version},
+        per_target=True,
+    ),
+    "oversight_staff:annual_file": Entry(
+        allow(EDIT), kwargs=lambda b: {"pk": _annual(b).pk, "kind": "docx"}, per_target=True
+    ),
     # the 政府信息公开指南 and 制度: the office admin of the site
     "portal_staff:disclosure_edit": Entry(
         allow(ADMIN, refused=FORBIDDEN),
@@ -618,6 +676,15 @@ STAFF_URLS: dict[str, Entry] = {
         changes=True,
     ),
 }
+
+
+def _annual(b: Bundle):
+    """The bundle organisation's computed annual report of last year (made on first use)."""
+    draft, _ = AnnualReportDraft.objects.get_or_create(
+        site=b.site, organisation=b.organisation, year=b.today.year - 1
+    )
+    return draft
+
 
 # The admin site is for superusers only (Django's is_staff; no demo role has it). Every model
 # registered there is listed, so registering a new one needs a line here.

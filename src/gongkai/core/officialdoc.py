@@ -158,9 +158,10 @@ class OfficialDocument:
         self.doc.add_paragraph(text, style="附注")
 
     def table(self, header: list[str] | list[list[str]], rows: list[list]) -> object:
-        """A grid table in 5号 宋体; `header` is one row or several (merged cells are the
-        caller's business via the returned python-docx table)."""
+        """A grid table in 5号 宋体; `header` is one row, several, or none (``[]``); merged
+        cells are the caller's business via the returned python-docx table."""
         header_rows = header if header and isinstance(header[0], list) else [header]
+        header_rows = [row for row in header_rows if row]  # no header: no empty first row
         width = max(len(r) for r in [*header_rows, *rows]) if (header_rows or rows) else 1
         table = self.doc.add_table(rows=0, cols=width)
         table.style = "Table Grid"

@@ -849,3 +849,114 @@ class ExpressionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.wrong} → {self.correct}" if self.correct else self.wrong
+
+
+# --- annual report ---
+
+
+class DraftState(models.TextChoices):
+    DRAFT = "draft", _("编写中")
+    FINAL = "final", _("已定稿")
+    PUBLISHED = "published", _("已公布")
+
+
+class AnnualReportDraft(models.Model):
+    """The computed report of one organ for one year (国办公开办函〔2021〕30号), while staff write
+    it and after: tables 二/三/四 are computed from records and requests (oversight.annual),
+    sections 一、五、六 are written here. 定稿 stores `snapshot` (the tables as finalised), so a
+    later change to the cases shows as 数据已变化 instead of silently changing a signed report.
+    Publishing stores the PDF as an AnnualReport (source computed) beside the uploaded years."""
+
+    site = models.ForeignKey(
+        Site, verbose_name=_("站点"), on_delete=models.PROTECT, related_name="annual_drafts"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("报告机关"),
+        on_delete=models.PROTECT,
+        related_name="annual_drafts",
+    )
+    year = models.PositiveSmallIntegerField(_("报告年度"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=DraftState.choices, default=DraftState.DRAFT
+    )
+    section_one = models.TextField(_("一、总体情况"), blank=True)
+    section_five = models.TextField(_("五、存在的主要问题及改进情况"), blank=True)
+    section_six = models.TextField(_("六、其他需要报告的事项"), blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    snapshot = models.JSONField(_("定稿数据"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("定稿人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published = models.OneToOneField(
+        AnnualReport,
+        verbose_name=_("公布的报告"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="draft",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度报告（系统生成）")
+        verbose_name_plural = _("年度报告（系统生成）")
+        ordering = ["-year", "organisation__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="annual_draft_one_per_organisation_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return f"{self.organisation.name}{self.year}年政府信息公开工作年度报告"
+
+
+class AnnualReportCell(models.Model):
+    """A table cell staff set by hand: a figure the platform does not hold (permits,
+    penalties, fees: 填报, with its source) or a computed figure overridden (修改, with the
+    reason and the computed value it replaced). One row per cell; the audit trail keeps every
+    change."""
+
+    draft = models.ForeignKey(
+        AnnualReportDraft,
+        verbose_name=_("年度报告"),
+        on_delete=models.CASCADE,
+        related_name="cells",
+    )
+    key = models.CharField(_("单元格"), max_length=60)
+    value = models.CharField(_("数值"), max_length=30)
+    computed = models.CharField(_("系统计算值"), max_length=30, blank=True)
+    reason = models.TextField(_("来源或修改理由"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填写人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    set_by_name = models.CharField(_("填写人姓名"), max_length=150, blank=True)
+    set_at = models.DateTimeField(_("填写时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("年度报告人工填写的数据")
+        verbose_name_plural = _("年度报告人工填写的数据")
+        ordering = ["draft", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["draft", "key"], name="annual_cell_one_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -10,6 +10,7 @@ from gongkai.core.uploads import CONTENT_TYPES
 from gongkai.core.views import staff_required
 
 from . import services
+from .annual import due_dates
 from .forms import ReportUploadForm
 from .models import AnnualReport, FileKind
 
@@ -84,8 +85,11 @@ def workbench_panel(request):
     if site is None or not services.uploadable_organisations(user, site).exists():
         return None
     latest = AnnualReport.objects.filter(site=site).order_by("-year").first()
+    due_year = services.last_reportable_year()
     return "oversight/staff/panel.html", {
         "site": site,
         "count": AnnualReport.objects.filter(site=site).count(),
         "latest_year": latest.year if latest else None,
+        "due_year": due_year,
+        "due": due_dates(due_year),
     }
