@@ -41,6 +41,7 @@ from gongkai.foi.models import Outcome as FoiOutcome
 from gongkai.oversight import plan as plan_rules
 from gongkai.oversight.models import (
     AnnualReport,
+    AnnualReportDraft,
     CheckRun,
     EvaluationSheet,
     ExpressionRule,
