@@ -66,6 +66,23 @@ def phone_page(browser, live_server):
     context.close()
 
 
+def staff_login(browser, live_server, viewport=DESKTOP, username="yj_admin"):
+    """A new browser context logged in as a demo staff member (password only: the demo and the
+    tests run without the second factor unless a test asks for it). Returns (context, page)."""
+    from gongkai.core.demo import DEMO_PASSWORD
+
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", base_url=live_server.url, is_mobile=viewport == PHONE
+    )
+    page = context.new_page()
+    page.goto("/staff/login/")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/staff/")
+    return context, page
+
+
 def assert_accessible(page, label: str = "") -> None:
     """No serious or critical axe-core violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = timezone.localdate().year - 1
@@ -46,21 +46,6 @@ def demo_site(transactional_db, settings, tmp_path, monkeypatch):
     return housing
 
 
-def _login(browser, live_server, viewport, username="yj_admin"):
-    from gongkai.core.demo import DEMO_PASSWORD
-
-    context = browser.new_context(
-        viewport=viewport, locale="zh-CN", base_url=live_server.url, is_mobile=viewport == PHONE
-    )
-    page = context.new_page()
-    page.goto("/staff/login/")
-    page.get_by_label("账号").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
-    return context, page
-
-
 def _set_cell(page, key, value, reason):
     page.get_by_label("单元格").select_option(value=key)
     page.get_by_label("数值").fill(value)
@@ -74,7 +59,7 @@ def test_staff_write_override_finalise_and_publish(demo_site, browser, live_serv
     from gongkai.oversight.models import AnnualReportDraft
     from tests.oversight.conftest import fill_entered
 
-    context, page = _login(browser, live_server, DESKTOP)
+    context, page = staff_login(browser, live_server, DESKTOP)
     try:
         page.get_by_role("link", name="编写年度报告（系统生成）").click()
         page.wait_for_url("**/staff/oversight/annual/")
@@ -141,7 +126,7 @@ def test_staff_write_override_finalise_and_publish(demo_site, browser, live_serv
         assert annual.report_view(draft).value("t4.reconsideration.maintained") == "1"
     finally:
         context.close()
-    phone, page = _login(browser, live_server, PHONE)
+    phone, page = staff_login(browser, live_server, PHONE)
     try:
         for url in (
             "/staff/oversight/annual/",

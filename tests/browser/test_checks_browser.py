@@ -4,7 +4,7 @@ pass axe-core at 1280 and 375 px without scrolling sideways."""
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, staff_login
 from tests.oversight.checks_helpers import published, standard_columns
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,23 +27,8 @@ def demo_site(transactional_db, settings, tmp_path):
     return site
 
 
-def _login(browser, live_server, viewport, username="yj_admin"):
-    from gongkai.core.demo import DEMO_PASSWORD
-
-    context = browser.new_context(
-        viewport=viewport, locale="zh-CN", base_url=live_server.url, is_mobile=viewport == PHONE
-    )
-    page = context.new_page()
-    page.goto("/staff/login/")
-    page.get_by_label("账号").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
-    return context, page
-
-
 def test_office_admin_runs_the_checks_and_follows_a_finding(demo_site, browser, live_server):
-    context, page = _login(browser, live_server, DESKTOP)
+    context, page = staff_login(browser, live_server, DESKTOP)
     try:
         page.goto("/staff/oversight/findings/")
         assert page.get_by_text("尚未检查。").is_visible()
@@ -69,7 +54,7 @@ def test_pages_are_accessible_on_a_phone(demo_site, browser, live_server):
     from gongkai.oversight.checks import run_checks
 
     run_checks(demo_site)
-    context, page = _login(browser, live_server, PHONE)
+    context, page = staff_login(browser, live_server, PHONE)
     try:
         for url in ("/staff/oversight/findings/", "/staff/oversight/expressions/"):
             response = page.goto(url)

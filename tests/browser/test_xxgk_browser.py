@@ -5,7 +5,7 @@ public page lists it for download; the staff pages pass axe-core at 1280 and 375
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, staff_login
 from tests.records.files import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,26 +20,11 @@ def demo_site(transactional_db, settings, tmp_path):
     load_demo()
 
 
-def _login(browser, live_server, viewport, username="yj_admin"):
-    from gongkai.core.demo import DEMO_PASSWORD
-
-    context = browser.new_context(
-        viewport=viewport, locale="zh-CN", base_url=live_server.url, is_mobile=viewport == PHONE
-    )
-    page = context.new_page()
-    page.goto("/staff/login/")
-    page.get_by_label("账号").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/staff/")
-    return context, page
-
-
 def test_office_admin_uploads_a_report_that_the_public_downloads(
     demo_site, browser, live_server, tmp_path
 ):
     year = timezone.localdate().year - 1
-    context, page = _login(browser, live_server, DESKTOP)
+    context, page = staff_login(browser, live_server, DESKTOP)
     try:
         page.get_by_role("link", name="上传往年年度报告").click()
         page.wait_for_url("**/staff/oversight/reports/")
@@ -78,7 +63,7 @@ def test_office_admin_uploads_a_report_that_the_public_downloads(
 
 
 def test_staff_pages_are_accessible_on_a_phone(demo_site, browser, live_server):
-    context, page = _login(browser, live_server, PHONE)
+    context, page = staff_login(browser, live_server, PHONE)
     try:
         for url in ("/staff/oversight/reports/", "/staff/xxgk/guide/", "/staff/xxgk/rules/"):
             response = page.goto(url)
