@@ -19,7 +19,7 @@ ENV = "GONGKAI_HANDBOOK_SHOTS"
 
 @dataclass(frozen=True)
 class Shot:
-    walk: str  # the test that takes it: overview, editor, reviewer, office_admin, foi
+    walk: str  # the test that takes it: overview, editor, reviewer, office_admin, foi, oversight
     caption: str
 
 
@@ -67,6 +67,16 @@ SHOTS: dict[str, Shot] = {
     "foi-replied": Shot("foi", "答复后生成告知书"),
     "foi-delivered": Shot("foi", "登记送达"),
     "foi-statistics": Shot("foi", "统计（年度报告表三、表四）"),
+    # 监督考核
+    "oversight-dashboard": Shot("oversight", "公开工作监测：预计得分、各项数字和图表"),
+    "oversight-findings": Shot("oversight", "检查发现的问题"),
+    "oversight-inspections": Shot("oversight", "自查督查与整改"),
+    "oversight-inspection": Shot("oversight", "一次自查：问题、责任单位、整改期限和状态"),
+    "oversight-plan": Shot("oversight", "工作方案：按阶段列出任务、牵头单位和完成时限"),
+    "oversight-annual": Shot("oversight", "年度报告：表二、表三、表四由平台计算"),
+    "oversight-acceptance": Shot("oversight", "导出验收材料"),
+    "oversight-messages": Shot("oversight", "咨询留言：答复期限和超期提醒"),
+    "oversight-evaluation": Shot("oversight", "第三方评估：评估表和历年得分对比"),
 }
 
 

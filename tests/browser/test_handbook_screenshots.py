@@ -542,3 +542,67 @@ def test_foi(demo, browser, live_server, camera):
     assert staff.get_by_role("heading", level=1).is_visible()
     camera.shoot(staff, "foi-statistics")
     camera.check("foi")
+
+
+# ----------------------------------------------------------------------------------- 监督考核
+
+
+def test_oversight(demo, browser, live_server, camera):
+    """The office admin's morning: the dashboard after the night's checks, the findings, an
+    inspection, the work plan, the annual report, the acceptance package and the messages; the
+    evaluator's sheets."""
+    from gongkai.core.models import Site
+    from gongkai.oversight.checks import registered_checks, run_checks
+    from gongkai.oversight.demo import PILOT_TITLE
+
+    site = Site.objects.get(slug="yingjiang")
+    # the nightly run, without the external links (this machine has no network)
+    run_checks(site, only=[c.code for c in registered_checks() if c.code != "links"])
+
+    page = login(browser, live_server, "yj_admin")
+    nav(page, "公开监测")
+    assert page.get_by_role("heading", name="公开工作监测", level=1).is_visible()
+    assert shows(page, "预计得分") and shows(page, "标准目录")
+    camera.shoot(page, "oversight-dashboard")
+
+    page.get_by_role("link", name="检查发现的问题").first.click()
+    assert page.get_by_role("heading", name="检查发现的问题", level=1).is_visible()
+    assert page.get_by_role("button", name="立即检查").is_visible()
+    camera.shoot(page, "oversight-findings")
+
+    nav(page, "督查整改")
+    assert page.get_by_role("heading", name="自查督查与整改", level=1).is_visible()
+    camera.shoot(page, "oversight-inspections")
+    page.locator("main table a").first.click()
+    page.wait_for_load_state()
+    assert shows(page, "整改期限")
+    camera.shoot(page, "oversight-inspection")
+
+    nav(page, "工作方案")
+    page.get_by_role("link", name=PILOT_TITLE).first.click()
+    page.wait_for_load_state()
+    assert shows(page, "牵头单位")
+    camera.shoot(page, "oversight-plan")
+
+    page.goto("/staff/oversight/annual/")
+    assert page.get_by_role("heading", name="政府信息公开工作年度报告", level=1).is_visible()
+    page.get_by_role("button", name="打开").click()
+    page.wait_for_load_state()
+    assert shows(page, "表三") or shows(page, "三、收到和处理政府信息公开申请情况")
+    camera.shoot(page, "oversight-annual")
+
+    page.goto("/staff/oversight/acceptance/")
+    assert page.get_by_role("heading", name="验收材料", level=1).is_visible()
+    camera.shoot(page, "oversight-acceptance")
+
+    nav(page, "留言与评价")
+    assert page.get_by_role("heading", name="咨询留言", level=1).is_visible()
+    camera.shoot(page, "oversight-messages")
+    page.context.close()
+
+    page = login(browser, live_server, "yj_evaluator")
+    nav(page, "第三方评估")
+    assert page.get_by_role("heading", name="第三方评估与公众满意度", level=1).is_visible()
+    camera.shoot(page, "oversight-evaluation")
+    page.context.close()
+    camera.check("oversight")

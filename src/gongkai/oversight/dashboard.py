@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from gongkai.core import permissions
-from gongkai.core.models import Site
+from gongkai.core.models import Role, Site
 from gongkai.core.views import staff_required
 
 from . import figures, findings
@@ -74,6 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "children": children,
         "child_rows": _child_rows(computed, children),
         "findings_summary": findings.findings_summary(scope.site),
+        "office_admin": permissions.can_act_on_site(request.user, scope.site, [Role.OFFICE_ADMIN]),
     }
     return render(request, "oversight/dashboard.html", context)
 
