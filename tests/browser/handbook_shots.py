@@ -72,7 +72,7 @@ SHOTS: dict[str, Shot] = {
     "oversight-findings": Shot("oversight", "检查发现的问题"),
     "oversight-inspections": Shot("oversight", "自查督查与整改"),
     "oversight-inspection": Shot("oversight", "一次自查：问题、责任单位、整改期限和状态"),
-    "oversight-plan": Shot("oversight", "工作方案：按阶段列出任务、牵头单位和完成时限"),
+    "oversight-plan": Shot("oversight", "工作方案：按阶段列出任务、责任单位和时间进度"),
     "oversight-annual": Shot("oversight", "年度报告：表二、表三、表四由平台计算"),
     "oversight-acceptance": Shot("oversight", "导出验收材料"),
     "oversight-messages": Shot("oversight", "咨询留言：答复期限和超期提醒"),

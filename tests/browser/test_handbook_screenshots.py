@@ -581,7 +581,7 @@ def test_oversight(demo, browser, live_server, camera):
     nav(page, "工作方案")
     page.get_by_role("link", name=PILOT_TITLE).first.click()
     page.wait_for_load_state()
-    assert shows(page, "牵头单位")
+    assert shows(page, "责任单位")
     camera.shoot(page, "oversight-plan")
 
     page.goto("/staff/oversight/annual/")
