@@ -117,6 +117,8 @@ def test_the_numbers_equal_the_cases_and_records_of_the_year(yingjiang, cases, p
     draft = dept.draft
     assert f"本年新收政府信息公开申请 {dept.value('t3.new.total')} 件" in draft.section_one
     assert "本年制发行政规范性文件 3 件" in draft.section_one
+    # the government's covers its whole area, named as the government's name says
+    assert "全区各行政机关" in gov.draft.section_one and "（县）" not in gov.draft.section_one
 
 
 def test_a_changed_case_changes_the_report_and_a_final_report_says_so(

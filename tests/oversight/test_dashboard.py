@@ -71,8 +71,7 @@ def test_the_dashboard_shows_every_figure_with_its_table(client, history):
 def test_the_dashboard_shows_the_checks_score_and_its_warnings(client, history):
     """Before any check the summary says so; after `run_checks` it shows the projected score
     of the site's open findings, the same figure as the findings page."""
-    from gongkai.oversight.checks import run_checks, site_score
-    from gongkai.oversight.findings import points_text
+    from gongkai.oversight.checks import points_text, run_checks, site_score
 
     html = _login(client, "yj_admin").get("/staff/oversight/").content.decode()
     assert "网站检查指标（自动检查）" in html and "尚未检查" in html

@@ -192,6 +192,12 @@ def cell_label(key: str) -> str:
 # --------------------------------------------------------------------------- scope and figures
 
 
+def jurisdiction(government: Organisation) -> str:
+    """全区 for 迎江区人民政府, 全县 for a county's, 全市 for a city's: what its report covers."""
+    place = government.name.removesuffix("人民政府")
+    return f"全{place[-1]}" if place else "本级"
+
+
 def is_government_report(organisation: Organisation) -> bool:
     """The people's government reports for its whole level (第五十条), a department for
     itself (第四十九条)."""
@@ -304,7 +310,11 @@ def compute(organisation: Organisation, year: int) -> dict:
 def generated_overview(organisation: Organisation, year: int, computed: dict) -> str:
     """A draft of section 一 with the year's figures in sentences, for staff to edit."""
     c, f = computed["cells"], computed["facts"]
-    scope = "全区（县）各行政机关" if is_government_report(organisation) else organisation.name
+    scope = (
+        f"{jurisdiction(organisation)}各行政机关"
+        if is_government_report(organisation)
+        else organisation.name
+    )
     return "\n".join(
         [
             f"{year}年，{organisation.name}认真贯彻落实《中华人民共和国政府信息公开条例》，"

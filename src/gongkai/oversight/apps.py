@@ -105,3 +105,4 @@ class OversightConfig(AppConfig):
         register_demo_loader(
             "oversight_inspections", "gongkai.oversight.demo.load_inspection_demo", order=62
         )
+        register_demo_loader("oversight_checks", "gongkai.oversight.demo.run_demo_checks", order=99)

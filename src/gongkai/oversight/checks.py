@@ -297,6 +297,11 @@ def site_score(site: Site, today: date | None = None) -> Score:
     return Score(score, vetoes, deductions, len(upcoming), by_indicator, upcoming)
 
 
+def points_text(value: Decimal) -> str:
+    """95.00 → "95", 92.50 → "92.5"."""
+    return f"{Decimal(value).normalize():f}"
+
+
 def run_all_sites() -> str:
     """The nightly job: every site, every check; a summary line for the job's record."""
     lines = []
@@ -304,5 +309,6 @@ def run_all_sites() -> str:
         result = run_checks(site)
         run = result.run
         failed = f"，{len(result.failed)} 项出错" if result.failed else ""
-        lines.append(f"{site.slug} {run.score}分 否决{run.vetoes} 扣分{run.deductions}{failed}")
+        score = points_text(run.score)
+        lines.append(f"{site.slug} {score}分 否决{run.vetoes} 扣分{run.deductions}{failed}")
     return "；".join(lines)

@@ -8,7 +8,6 @@ their organisation, the items they are the ones to fix."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -17,18 +16,13 @@ from gongkai.core import permissions
 from gongkai.core.audit import record_event, snapshot
 from gongkai.core.models import AuditEventType, Role, Site
 
-from .checks import Score, registered_checks, run_checks, site_score
+from .checks import Score, points_text, registered_checks, run_checks, site_score
 from .models import CheckRun, ExpressionKind, ExpressionRule, Finding, Severity
 
 MANAGE_ROLES = (Role.OFFICE_ADMIN,)
 SITE_READ_ROLES = (Role.OFFICE_ADMIN, Role.EVALUATOR)
 #: warnings on the summary
 TOP_WARNINGS = 5
-
-
-def points_text(value: Decimal) -> str:
-    """95.00 → "95", 92.50 → "92.5"."""
-    return f"{Decimal(value).normalize():f}"
 
 
 def sees_whole_site(user, site: Site) -> bool:

@@ -12,8 +12,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.core.models import Site
 
-from ...checks import UnknownCheck, registered_checks, run_checks, select_checks, site_score
-from ...findings import points_text
+from ...checks import (
+    UnknownCheck,
+    points_text,
+    registered_checks,
+    run_checks,
+    select_checks,
+    site_score,
+)
 from ...models import Finding, Severity
 
 SHOWN = 20
