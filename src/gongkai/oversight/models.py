@@ -1,8 +1,10 @@
-"""政府信息公开工作年度报告 (《政府信息公开条例》第四十九条、第五十条).
+"""监督考核: what oversight keeps of its own, beside the data it reads from the domain apps.
 
-Until the platform computes a year's report from its own records and request events
-(a later capability), the reports of earlier years are uploaded as the files that were
-published then (PDF or Word). `source` tells the two apart so both can be listed together."""
+- 年度报告 (《政府信息公开条例》第四十九条、第五十条): earlier years uploaded as the files
+  published then; the platform's own computed from records and requests (AnnualReportDraft,
+  published as an AnnualReport with source `computed`), listed together.
+- the checks' findings and runs, the expression list and the link checker's cache and list;
+- work plans, inspections with their rectifications, and third-party evaluation sheets."""
 
 from django.conf import settings
 from django.db import models
