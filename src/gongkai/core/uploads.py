@@ -241,6 +241,40 @@ def check_office_cost(data: bytes, kind: str | None = None, limits: dict | None 
     return counts
 
 
+def size_text(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(n / 1024, 0.1):.1f} KB"
+
+
+def accept_by_content(name: str, data: bytes, *, kinds, purpose: str, max_bytes: int) -> str:
+    """The kind of an upload judged by its whole content, never by its name: refuses an empty
+    file, one over `max_bytes`, one whose content is none of `kinds`, a damaged file and an
+    Office file too costly to open. Raises SuspiciousFile with a Chinese message naming the
+    file and what it was uploaded as (`purpose`, e.g. 年度报告)."""
+    label = name or "文件"
+    if not data:
+        raise SuspiciousFile(f"“{label}”是空文件。")
+    if len(data) > max_bytes:
+        raise SuspiciousFile(
+            f"“{label}”大小 {size_text(len(data))}，超过 {size_text(max_bytes)} 的限制，"
+            "请压缩后再上传。"
+        )
+    kind = detect_file_kind(data)
+    if kind not in kinds:
+        labels = [KIND_LABELS[k] for k in kinds]
+        allowed = " 或 ".join(["、".join(labels[:-1]), labels[-1]]) if labels[1:] else labels[0]
+        raise SuspiciousFile(
+            f"“{label}”的内容不是 {allowed}文件，不能作为{purpose}上传"
+            "（按文件内容判断，与扩展名无关）。"
+        )
+    try:
+        verify_content(kind, data)
+        if kind in ("docx", "xlsx"):
+            check_office_cost(data, kind)
+    except SuspiciousFile as exc:
+        raise SuspiciousFile(f"“{label}”：{exc}") from None
+    return kind
+
+
 # --------------------------------------------------------------------------- time bound
 
 

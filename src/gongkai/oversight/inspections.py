@@ -25,13 +25,7 @@ from django_fsm import TransitionNotAllowed
 from gongkai.core import officialdoc, permissions
 from gongkai.core.audit import record_event, snapshot
 from gongkai.core.models import AuditEventType, Organisation, Role, Site
-from gongkai.core.uploads import (
-    KIND_LABELS,
-    SuspiciousFile,
-    check_office_cost,
-    detect_file_kind,
-    verify_content,
-)
+from gongkai.core.uploads import SuspiciousFile, accept_by_content
 from gongkai.core.versioning import expect
 from gongkai.core.workcalendar import add_working_days, document_date
 
@@ -314,26 +308,14 @@ def assign(
 
 
 def check_evidence(name: str, data: bytes) -> str:
-    """An evidence file's kind judged by its content, never its name (core.uploads): PDF,
-    images, Word or Excel; damaged files and zip bombs are refused."""
-    label = name or "文件"
-    if not data:
-        raise InspectionError(f"“{label}”是空文件。")
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise InspectionError(f"“{label}”超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB 的限制。")
+    """An evidence file's kind judged by its content (core.uploads): PDF, images, Word or
+    Excel; damaged files and zip bombs are refused."""
     try:
-        kind = detect_file_kind(data)
-        if kind not in EVIDENCE_KINDS:
-            allowed = "、".join(KIND_LABELS[k] for k in EVIDENCE_KINDS)
-            raise InspectionError(
-                f"“{label}”的内容不是 {allowed} 文件，不能作为佐证材料（按文件内容判断，与扩展名无关）。"
-            )
-        verify_content(kind, data)
-        if kind in ("docx", "xlsx"):
-            check_office_cost(data, kind)
+        return accept_by_content(
+            name, data, kinds=EVIDENCE_KINDS, purpose="佐证材料", max_bytes=MAX_EVIDENCE_BYTES
+        )
     except SuspiciousFile as exc:
-        raise InspectionError(f"“{label}”：{exc}") from None
-    return kind
+        raise InspectionError(str(exc)) from None
 
 
 def _store_evidence(

@@ -18,12 +18,7 @@ from gongkai.core import permissions
 from gongkai.core.audit import record_event
 from gongkai.core.models import AuditEventType, Organisation, Role, Site
 from gongkai.core.sites import touch_site
-from gongkai.core.uploads import (
-    SuspiciousFile,
-    check_office_cost,
-    detect_file_kind,
-    verify_content,
-)
+from gongkai.core.uploads import SuspiciousFile, accept_by_content, size_text
 from gongkai.records.content import UploadRejected, strip_metadata
 
 from .models import AnnualReport, FileKind, ReportSource
@@ -59,32 +54,19 @@ def last_reportable_year() -> int:
 def check_report_file(name: str, data: bytes) -> str:
     """The file's kind (pdf or docx) judged by its whole content, never by its name; refuses
     anything else, damaged files, zip bombs and files over MAX_REPORT_BYTES."""
-    label = name or "文件"
-    if not data:
-        raise ReportRejected(f"“{label}”是空文件。")
-    if len(data) > MAX_REPORT_BYTES:
-        raise ReportRejected(size_message(label, len(data)))
     try:
-        kind = detect_file_kind(data)
-        if kind not in EXTENSIONS:
-            raise ReportRejected(
-                f"“{label}”的内容不是 PDF 或 Word（.docx）文件，不能作为年度报告上传"
-                "（按文件内容判断，与扩展名无关）。"
-            )
-        verify_content(kind, data)
-        if kind == FileKind.DOCX:
-            check_office_cost(data, kind)
+        return accept_by_content(
+            name, data, kinds=EXTENSIONS, purpose="年度报告", max_bytes=MAX_REPORT_BYTES
+        )
     except SuspiciousFile as exc:
-        raise ReportRejected(f"“{label}”：{exc}") from None
-    return kind
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{max(n / 1024, 0.1):.1f} KB"
+        raise ReportRejected(str(exc)) from None
 
 
 def size_message(name: str, size: int) -> str:
-    return f"“{name}”大小 {_size(size)}，超过 {_size(MAX_REPORT_BYTES)} 的限制，请压缩后再上传。"
+    return (
+        f"“{name}”大小 {size_text(size)}，超过 {size_text(MAX_REPORT_BYTES)} 的限制，"
+        "请压缩后再上传。"
+    )
 
 
 @dataclass
