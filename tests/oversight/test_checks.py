@@ -14,11 +14,12 @@ from django.utils import timezone
 from gongkai.catalogue.models import CatalogueChange
 from gongkai.core import jobs
 from gongkai.core.models import AuditEvent, Site
+from gongkai.core.sites import openness_office
 from gongkai.oversight import checks
 from gongkai.oversight.checks import FindingDraft, register_check, run_checks, site_score
 from gongkai.oversight.findings import add_rule, findings_summary
 from gongkai.oversight.models import CheckRun, ExpressionKind, ExpressionRule, Finding, Severity
-from gongkai.portal.disclosure import default_body, disclosure_office
+from gongkai.portal.disclosure import default_body
 from gongkai.portal.models import DisclosurePage, DisclosurePageKind
 from gongkai.records.models import Record, State
 from tests.conftest import org, user
@@ -321,7 +322,7 @@ def test_guide_older_than_the_office_contacts_it_quotes(yingjiang):
         title="政府信息公开指南",
         body=default_body(yingjiang, DisclosurePageKind.GUIDE),
     )
-    office = disclosure_office(yingjiang)
+    office = openness_office(yingjiang)
     office.phone = "0556-5999999"
     office.save()
     run_checks(yingjiang, only=["disclosure_guide"])

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import Site
+from .models import Organisation, OrganisationKind, Site
 
 _CACHE_KEY = "gongkai:site-hosts:v1"
 # Every request resolves its site. The host map also lives in the process for a few seconds,
@@ -87,3 +87,14 @@ def absolute_url(site: Site | None, path: str) -> str:
     )
     scheme = "https" if settings.SECURE_COOKIES else "http"
     return f"{scheme}://{host}{path}"
+
+
+def openness_office(site: Site) -> Organisation | None:
+    """The site's 政府信息公开工作机构 (《条例》第四条): the office whose name says 公开 (the
+    公开办 under the 办公室), else the site's first office. Requests, the openness guide and
+    pages no organisation owns are addressed to it."""
+    offices = Organisation.objects.filter(site=site, kind=OrganisationKind.OFFICE, is_active=True)
+    return (
+        offices.filter(name__contains="公开").order_by("depth").first()
+        or offices.order_by("depth").first()
+    )

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from gongkai.core import officialdoc, permissions
-from gongkai.core.models import Organisation, OrganisationKind
 from gongkai.core.pdf import PdfUnavailable, pdf_available
+from gongkai.core.sites import openness_office
 from gongkai.core.views import rate_limited
 
 from . import rules, workflow
@@ -34,15 +34,6 @@ def _site(request):
     if request.site is None:
         raise Http404
     return request.site
-
-
-def openness_office(site) -> Organisation | None:
-    """The site's 政府信息公开工作机构 (《条例》第四条), the one whose name says 公开 first."""
-    offices = Organisation.objects.filter(site=site, kind=OrganisationKind.OFFICE, is_active=True)
-    return (
-        offices.filter(name__contains="公开").order_by("depth").first()
-        or offices.order_by("depth").first()
-    )
 
 
 def guide(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from gongkai.core import permissions
 from gongkai.core.audit import record_event
 from gongkai.core.masking import mask_personal_text
 from gongkai.core.models import AuditEventType, Organisation, Site
+from gongkai.core.sites import openness_office
 from gongkai.core.workcalendar import DueDate, add_working_days, count_working_days
 from gongkai.foi.rules import mask_name, new_tracking_code, normalise_code, same_phone
 
@@ -342,13 +343,6 @@ class PageTarget:
     organisation: Organisation | None
 
 
-def site_office(site: Site) -> Organisation | None:
-    """The site's 政府信息公开工作机构 answers for pages no organisation owns."""
-    from gongkai.foi.views import openness_office
-
-    return openness_office(site)
-
-
 def page_target(site: Site, path: str) -> PageTarget:
     """Resolve a page address of this site to the organisation responsible for it: a record's
     page → the record's organisation; a published reply → the organisation that replied; any
@@ -392,7 +386,7 @@ def page_target(site: Site, path: str) -> PageTarget:
         )
         if message is not None:  # a rating of a reply goes to the organisation that replied
             return PageTarget(path, f"咨询留言答复 {message.serial}", message.organisation)
-    return PageTarget(path, "", site_office(site))
+    return PageTarget(path, "", openness_office(site))
 
 
 def _feedback_target(site: Site, path: str) -> PageTarget:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gongkai.core import permissions
 from gongkai.core.audit import record_event, snapshot
-from gongkai.core.models import AuditEventType, Organisation, OrganisationKind, Role, Site
-from gongkai.core.sites import touch_site
+from gongkai.core.models import AuditEventType, Role, Site
+from gongkai.core.sites import openness_office, touch_site
 
 from .models import DisclosurePage, DisclosurePageKind
 
@@ -116,16 +116,10 @@ RULES = """<p>{site}依据《中华人民共和国政府信息公开条例》建
 <li>政务公开工作考核、社会评议和责任追究制度（《条例》第四十六条至第四十八条）</li></ul>"""
 
 
-def disclosure_office(site: Site) -> Organisation | None:
-    """The organisation that runs 政务公开: the deepest office (公开办 under the 办公室)."""
-    offices = Organisation.objects.filter(site=site, kind=OrganisationKind.OFFICE, is_active=True)
-    return max(offices, key=lambda o: (o.depth, -o.pk), default=None)
-
-
 def default_body(site: Site, kind: str) -> str:
     if kind == DisclosurePageKind.RULES:
         return RULES.format(site=site.name)
-    office = disclosure_office(site)
+    office = openness_office(site)
     dash = "—"
     return GUIDE.format(
         site=site.name,

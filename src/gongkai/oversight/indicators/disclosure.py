@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from gongkai.catalogue.models import CatalogueChange
 from gongkai.core.html import html_to_text
-from gongkai.portal.disclosure import DEFAULT_TITLES, disclosure_office
+from gongkai.core.sites import openness_office
+from gongkai.portal.disclosure import DEFAULT_TITLES
 from gongkai.portal.models import DisclosurePage, DisclosurePageKind
 
 from ..checks import FindingDraft, register_check
@@ -76,7 +77,7 @@ def check_guide(site, today: date | None = None):
                 due_on=due,
             )
     guide = pages.get(DisclosurePageKind.GUIDE)
-    office = disclosure_office(site)
+    office = openness_office(site)
     if guide is None or office is None:
         return
     text = _normalise(html_to_text(guide.body))
