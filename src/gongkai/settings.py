@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gongkai.foi",
     "gongkai.records",
     "gongkai.search",
+    "gongkai.guides",
     "gongkai.participation",
     "gongkai.oversight",
 ]
