@@ -9,6 +9,7 @@ from ninja.errors import ValidationError
 from gongkai.catalogue.api import router as catalogue_router
 from gongkai.core.api import router as core_router
 from gongkai.foi.api import router as foi_router
+from gongkai.guides.api import router as guides_router
 from gongkai.oversight.api import router as oversight_router
 from gongkai.records.api import router as records_router
 
@@ -25,6 +26,7 @@ api.add_router("/", catalogue_router)
 api.add_router("/", foi_router)
 api.add_router("/", records_router)
 api.add_router("/", oversight_router)
+api.add_router("/", guides_router)
 
 
 def _explain(error: dict) -> str:

@@ -37,6 +37,12 @@ class ItemType(models.TextChoices):
     PUBLIC_SERVICE = "public_service", _("公共服务")
 
 
+class ItemStatus(models.TextChoices):
+    ACTIVE = "active", _("在办")
+    SUSPENDED = "suspended", _("暂停办理")
+    CANCELLED = "cancelled", _("已取消")
+
+
 class Audience(models.TextChoices):
     PERSON = "person", _("个人")
     ENTERPRISE = "enterprise", _("法人")
@@ -101,7 +107,9 @@ class ServiceItem(models.Model):
     life_events = models.ManyToManyField(
         LifeEvent, verbose_name=_("主题"), blank=True, related_name="service_items"
     )
-    is_active = models.BooleanField(_("在办"), default=True)
+    status = models.CharField(
+        _("事项状态"), max_length=20, choices=ItemStatus.choices, default=ItemStatus.ACTIVE
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -125,6 +133,15 @@ class Guide(ConcurrentTransitionMixin, models.Model):
     number = models.PositiveIntegerField(_("版本号"))
     effective_from = models.DateField(_("生效日期"))
     verified_on = models.DateField(_("最近核验日期"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核验人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    summary = models.TextField(_("简版说明"), blank=True, help_text=_("一两句话说明办什么、怎么办"))
     change_reason = models.TextField(_("变更说明"), blank=True)
     legal_basis = models.TextField(_("设定依据"), blank=True)
     applicant = models.TextField(_("申请对象"), blank=True)
