@@ -55,3 +55,10 @@ def test_identity_card_only_when_every_material_is_replaced_without_paper(item, 
     assert not rules.identity_card_only(guide)
     reasons = [need.reason for need in rules.material_needs(guide)]
     assert reasons[2] == "“房屋租赁备案证明”须到窗口核对原件（C 级）"
+
+
+def test_the_public_page_shows_the_version_in_force_and_404s_before(client, item):
+    assert client.get(f"/services/items/{item.code}/").status_code == 404
+    make_guide(item, state=State.PUBLISHED, verified_on=date(2026, 11, 2))
+    page = client.get(f"/services/items/{item.code}/").content.decode()
+    assert "最近核验日期：2026-11-02" in page

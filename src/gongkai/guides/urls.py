@@ -1,7 +1,11 @@
 """Public pages under /services/ (办事服务). Each part of the work appends its paths."""
 
-from django.urls import path  # noqa: F401 - used by the parts appended below
+from django.urls import path
+
+from . import views
 
 app_name = "guides"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("items/<str:code>/", views.item_detail, name="item"),
+]
