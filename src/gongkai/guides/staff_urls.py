@@ -5,3 +5,23 @@ from django.urls import path  # noqa: F401 - used by the parts appended below
 app_name = "guides_staff"
 
 urlpatterns: list = []
+
+# --- guides and their versions (guides.staff_views; the workflow is guides.workflow)
+from . import staff_views as workflow_views  # noqa: E402
+
+urlpatterns += [
+    path("items/", workflow_views.item_list, name="items"),
+    path("items/new/", workflow_views.item_new, name="item_new"),
+    path("items/<int:pk>/", workflow_views.item_detail, name="item"),
+    path(
+        "items/<int:pk>/versions/<int:number>/edit/",
+        workflow_views.guide_edit,
+        name="guide_edit",
+    ),
+    path(
+        "items/<int:pk>/versions/<int:number>/do/<slug:action>/",
+        workflow_views.guide_act,
+        name="guide_act",
+    ),
+    path("review/", workflow_views.review_queue, name="review"),
+]
