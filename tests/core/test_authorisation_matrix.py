@@ -676,7 +676,67 @@ STAFF_URLS: dict[str, Entry] = {
         data=lambda b: {"title": "矩阵指南", "body": "<p>矩阵</p>"},
         changes=True,
     ),
+    # 办事指南: an organisation's editors draft its items' guides, its reviewers approve them,
+    # the office admin acts for the whole site; everyone else sees an empty list
+    "guides_staff:items": Entry(ANY_STAFF),
+    "guides_staff:review": Entry(ANY_STAFF),
+    "guides_staff:item_new": Entry(
+        ANY_STAFF,
+        post=allow(EDIT, refused=FORM_REFUSED),  # the form offers only the user's organisations
+        data=lambda b: {
+            "organisation": b.organisation.pk,
+            "code": f"MATRIX-NEW-{b.organisation.pk}",
+            "name": "矩阵新增事项",
+            "item_type": "licence",
+            "audience": "person",
+            "effective_from": b.today.isoformat(),
+        },
+        per_target=True,
+        per_target_get=False,
+        changes=True,
+    ),
+    "guides_staff:item": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": _guide(b).item_id}, per_target=True
+    ),
+    "guides_staff:guide_edit": Entry(
+        allow(WRITE),
+        post=allow(EDIT, refused=REFUSED),  # reviewers see the page; the service refuses them
+        kwargs=lambda b: {"pk": _guide(b).item_id, "number": 1},
+        data=lambda b: {
+            "version": _guide(b).version,
+            "effective_from": b.today.isoformat(),
+            "summary": "矩阵修改",
+            "visits_required": "1",
+            **{
+                f"{p}-{k}": "0"
+                for p in ("conditions", "materials", "steps")
+                for k in ("TOTAL_FORMS", "INITIAL_FORMS")
+            },
+        },  # fmt: skip
+        per_target=True,
+        changes=True,
+    ),
+    "guides_staff:guide_act": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": _guide(b).item_id, "number": 1, "action": "submit"},
+        per_target=True,
+        changes=True,
+    ),
 }
+
+
+def _guide(b: Bundle):
+    """A complete draft guide (version 1) of an item of the bundle's organisation (made on first
+    use, inside the cell's savepoint)."""
+    from gongkai.guides.models import Guide
+    from tests.guides.factories import make_guide, make_item
+
+    guide = Guide.objects.filter(item__code=f"MATRIX-{b.organisation.pk}").first()
+    if guide is None:
+        item = make_item(b.site, b.organisation, code=f"MATRIX-{b.organisation.pk}")
+        guide = make_guide(item)
+    return guide
 
 
 def _annual(b: Bundle):
