@@ -282,3 +282,26 @@ def test_unknown_action_and_bad_new_version_form_are_not_500(login, item):
     assert response.status_code == 200 and "生效日期" in response.content.decode()
     assert Guide.objects.filter(item=item).count() == 1 and guide.number == 1
     assert client.get(f"/staff/services/items/{item.pk}/versions/1/edit/").status_code == 302
+
+
+def test_item_page_of_a_withdrawn_only_version_renders_without_new_version(login, item):
+    make_guide(item, state=State.WITHDRAWN)
+    response = login("yj_editor").get(f"/staff/services/items/{item.pk}/")
+    text = response.content.decode()
+    assert response.status_code == 200 and "已撤回" in text
+    assert "新建版本" not in text and "尚无施行中的版本" in text
+
+
+def test_new_version_from_the_item_page_opens_the_new_draft(login, item):
+    make_guide(item, state=State.PUBLISHED)
+    client = login("yj_editor")
+    page = client.get(f"/staff/services/items/{item.pk}/").content.decode()
+    assert "在第1版基础上新建版本" in page
+    response = client.post(
+        f"/staff/services/items/{item.pk}/versions/1/do/new-version/",
+        {"nv-effective_from": "2027-01-01", "nv-change_reason": "收费标准调整"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/staff/services/items/{item.pk}/versions/2/edit/"
+    draft = Guide.objects.get(item=item, number=2)
+    assert draft.change_reason == "收费标准调整" and draft.state == State.DRAFT

@@ -384,3 +384,27 @@ def test_create_item_checks_the_code(editor, housing):
         )
     with pytest.raises(WorkflowError, match="事项类型"):
         workflow.create_item(editor, organisation=housing, code="A-2", name="x", item_type="zz")
+
+
+def test_an_item_links_only_to_a_service_stage_leaf(editor, housing, yingjiang):
+    from gongkai.catalogue.models import FiveStage
+    from tests.records.conftest import make_leaf
+
+    leaf = make_leaf(yingjiang, "政务服务事项办事指南", organisations=[housing])
+    leaf.five_stage = FiveStage.DECISION
+    leaf.save()
+    with pytest.raises(WorkflowError, match="服务公开"):
+        workflow.create_item(
+            editor,
+            organisation=housing,
+            code="B-1",
+            name="x",
+            item_type="licence",
+            catalogue_item=leaf,
+        )
+    leaf.five_stage = FiveStage.SERVICE
+    leaf.save()
+    item = workflow.create_item(
+        editor, organisation=housing, code="B-1", name="x", item_type="licence", catalogue_item=leaf
+    )
+    assert item.catalogue_item == leaf

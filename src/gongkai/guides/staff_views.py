@@ -13,9 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongkai.catalogue.models import CatalogueItem
+from gongkai.catalogue.models import CatalogueItem, FiveStage
 from gongkai.core.models import AuditEvent
 from gongkai.core.permissions import organisations_for
 from gongkai.core.versioning import VersionConflict, VersionForm
@@ -103,7 +104,12 @@ def item_list(request: HttpRequest) -> HttpResponse:
 def _item_form(request, data=None):
     orgs = organisations_for(request.user, EDIT_ROLES).order_by("site_id", "path")
     leaves = (
-        CatalogueItem.objects.filter(site__in=orgs.values("site"), numchild=0, is_retired=False)
+        CatalogueItem.objects.filter(
+            site__in=orgs.values("site"),
+            numchild=0,
+            is_retired=False,
+            five_stage__in=["", FiveStage.SERVICE],
+        )
         .select_related("domain")
         .order_by("domain__sort_order", "path")
     )
@@ -136,7 +142,7 @@ def item_new(request: HttpRequest) -> HttpResponse:
         except WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "事项已新增，请填写第1版办事指南。")
+            messages.success(request, _("事项已新增，请填写第1版办事指南。"))
             return redirect("guides_staff:guide_edit", item.pk, guide.number)
     return render(request, "guides/staff_item_form.html", {"form": form})
 
@@ -155,7 +161,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if selected is None and versions:
         selected = versions[0]
     previous = workflow.previous_version(selected) if selected else None
-    latest = versions[0] if versions else None
+    # a new version starts from the latest published one
+    source = next((g for g in versions if g.state == State.PUBLISHED), None)
     can = {
         "edit": workflow.can_act(user, item.organisation, EDIT_ROLES),
         "review": workflow.can_act(user, item.organisation, REVIEW_ROLES),
@@ -178,12 +185,9 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "new_version_form": NewVersionForm(
             initial={"effective_from": timezone.localdate()}, prefix="nv"
         )
-        if latest is not None
-        and latest.state in (State.PUBLISHED, State.WITHDRAWN)
-        and can["edit"]
-        and workflow.open_version(item) is None
+        if source is not None and can["edit"] and workflow.open_version(item) is None
         else None,
-        "source": next((g for g in versions if g.state == State.PUBLISHED), None),
+        "source": source,
         "comment_form": CommentForm(),
         "reason_form": ReasonForm(),
         "today": timezone.localdate(),
@@ -202,7 +206,7 @@ def guide_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     guide = _guide(request, pk, number)
     item = guide.item
     if guide.state not in workflow.EDITABLE_STATES:
-        messages.error(request, "只有草稿或已退回的指南可以修改；已发布的指南请新建版本。")
+        messages.error(request, _("只有草稿或已退回的指南可以修改；已发布的指南请新建版本。"))
         return redirect(f"{reverse('guides_staff:item', args=[pk])}?v={number}")
     try:
         extra = int(request.GET.get("rows", EXTRA_ROWS))
@@ -244,12 +248,15 @@ def guide_edit(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         else:
             url = reverse("guides_staff:guide_edit", args=[pk, number])
             if "add_rows" in request.POST:
-                messages.success(request, "已保存，并增加了空行。")
+                messages.success(request, _("已保存，并增加了空行。"))
                 return redirect(f"{url}?rows={extra + MORE_ROWS}#rows-h")
             missing = rules.missing_elements(Guide.objects.get(pk=guide.pk))
-            messages.success(request, "已保存指南草稿。")
+            messages.success(request, _("已保存指南草稿。"))
             if missing:
-                messages.warning(request, "提交审核前还须补充：" + "、".join(missing) + "。")
+                messages.warning(
+                    request,
+                    _("提交审核前还须补充：%(missing)s。") % {"missing": "、".join(missing)},
+                )
             return redirect(f"{reverse('guides_staff:item', args=[pk])}?v={number}")
     return render(
         request,
@@ -276,40 +283,41 @@ def guide_act(request: HttpRequest, pk: int, number: int, action: str) -> HttpRe
     user, post = request.user, request.POST
     if action == "submit":
         workflow.submit(user, guide)
-        messages.success(request, "已提交审核。")
+        messages.success(request, _("已提交审核。"))
     elif action == "approve":
         workflow.approve(user, guide)
-        messages.success(request, "审核通过。")
+        messages.success(request, _("审核通过。"))
     elif action == "return":
         workflow.return_guide(user, guide, post.get("comment", ""))
-        messages.success(request, "已退回经办人修改。")
+        messages.success(request, _("已退回经办人修改。"))
     elif action == "publish":
         workflow.publish(user, guide)
         guide.refresh_from_db()
         if guide.effective_from > timezone.localdate():
             messages.success(
                 request,
-                f"已发布；本版自 {guide.effective_from:%Y-%m-%d} 起施行，此前公开页面仍显示现行版本。",
+                _("已发布；本版自 %(date)s 起施行，此前公开页面仍显示现行版本。")
+                % {"date": f"{guide.effective_from:%Y-%m-%d}"},
             )
         else:
-            messages.success(request, "已发布，公开页面显示本版。")
+            messages.success(request, _("已发布，公开页面显示本版。"))
     elif action == "withdraw":
         workflow.withdraw(user, guide, post.get("reason", ""))
-        messages.success(request, "已撤回。")
+        messages.success(request, _("已撤回。"))
     elif action == "verify":
         workflow.mark_verified(user, guide)
-        messages.success(request, "已记录核验日期。")
+        messages.success(request, _("已记录核验日期。"))
     elif action == "new-version":
         form = NewVersionForm(post, prefix="nv")
         if not form.is_valid():
-            raise WorkflowError("请填写新版本的生效日期（年-月-日）和变更说明。")
+            raise WorkflowError(_("请填写新版本的生效日期（年-月-日）和变更说明。"))
         draft = workflow.new_version(
             user,
             guide,
             effective_from=form.cleaned_data["effective_from"],
             change_reason=form.cleaned_data["change_reason"],
         )
-        messages.success(request, f"已新建第{draft.number}版草稿。")
+        messages.success(request, _("已新建第%(n)s版草稿。") % {"n": draft.number})
         return redirect("guides_staff:guide_edit", pk, draft.number)
     else:
         raise Http404

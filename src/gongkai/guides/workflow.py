@@ -23,7 +23,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from gongkai.catalogue.models import CatalogueItem
+from gongkai.catalogue.models import CatalogueItem, FiveStage
 from gongkai.core import permissions
 from gongkai.core.audit import record_event, snapshot
 from gongkai.core.models import AuditEventType, Organisation, Role
@@ -147,8 +147,14 @@ def create_item(
         raise WorkflowError("请选择事项类型。")
     if audience not in Audience.values:
         raise WorkflowError("请选择服务对象。")
-    if catalogue_item is not None and catalogue_item.site_id != organisation.site_id:
-        raise WorkflowError("所选标准目录事项不属于本站点。")
+    if catalogue_item is not None:
+        if catalogue_item.site_id != organisation.site_id:
+            raise WorkflowError("所选标准目录事项不属于本站点。")
+        if catalogue_item.numchild:
+            raise WorkflowError("请选择标准目录的末级事项。")
+        if catalogue_item.five_stage not in ("", FiveStage.SERVICE):
+            # 办事指南 belongs to 服务公开 of the 五公开 (国办发〔2016〕80号)
+            raise WorkflowError("办事事项只能关联“服务公开”阶段的标准目录事项。")
     site = organisation.site
     if ServiceItem.objects.filter(site=site, code=code).exists():
         raise WorkflowError(f"事项编码“{code}”已被本站点的其他事项使用。")
