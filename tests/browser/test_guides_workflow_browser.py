@@ -90,6 +90,7 @@ def test_draft_refused_completed_approved_published(demo_site, browser, live_ser
     assert response.status == 200
     assert page.get_by_role("heading", name="城市建筑垃圾处置核准").count() == 1
     assert "建筑垃圾处置核准申请表" in page.content()
+    assert_accessible(page, "public guide page at 375 px")
     public.close()
 
 

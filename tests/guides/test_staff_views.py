@@ -305,3 +305,26 @@ def test_new_version_from_the_item_page_opens_the_new_draft(login, item):
     assert response["Location"] == f"/staff/services/items/{item.pk}/versions/2/edit/"
     draft = Guide.objects.get(item=item, number=2)
     assert draft.change_reason == "收费标准调整" and draft.state == State.DRAFT
+
+
+def test_return_withdraw_and_verify_from_the_item_page(login, item):
+    guide = make_guide(item, created_by=user("yj_editor"))
+    workflow.submit(user("yj_editor"), guide)
+    reviewer = login("yj_reviewer")
+    base = f"/staff/services/items/{item.pk}/versions/1/do"
+    empty = reviewer.post(f"{base}/return/", {"comment": ""}, follow=True)
+    assert "退回时须填写退回意见" in empty.content.decode()
+    reviewer.post(f"{base}/return/", {"comment": "请写明收费依据"})
+    assert Guide.objects.get(pk=guide.pk).state == State.RETURNED
+    editor = login("yj_editor")
+    assert "请写明收费依据" in editor.get(f"/staff/services/items/{item.pk}/").content.decode()
+    workflow.submit(user("yj_editor"), Guide.objects.get(pk=guide.pk))
+    reviewer.post(f"{base}/approve/")
+    reviewer.post(f"{base}/publish/")
+    assert Guide.objects.get(pk=guide.pk).state == State.PUBLISHED
+    editor.post(f"{base}/verify/")
+    assert Guide.objects.get(pk=guide.pk).verified_on == timezone.localdate()
+    # an editor may not withdraw (reviewers and the office do): 403, nothing changed
+    assert editor.post(f"{base}/withdraw/", {"reason": "错误"}).status_code == 403
+    reviewer.post(f"{base}/withdraw/", {"reason": "材料要求有误"})
+    assert Guide.objects.get(pk=guide.pk).state == State.WITHDRAWN
