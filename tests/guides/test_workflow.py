@@ -408,3 +408,18 @@ def test_an_item_links_only_to_a_service_stage_leaf(editor, housing, yingjiang):
         editor, organisation=housing, code="B-1", name="x", item_type="licence", catalogue_item=leaf
     )
     assert item.catalogue_item == leaf
+
+
+def test_a_row_list_left_out_keeps_its_rows_and_only_drafts_change(editor, reviewer, item):
+    guide = complete(editor, item)
+    workflow.update_draft(editor, fresh(guide), {"summary": "只改说明"})
+    stored = fresh(guide)
+    assert stored.summary == "只改说明"
+    assert stored.conditions.count() == 1 and stored.materials.count() == 2
+    workflow.update_draft(editor, stored, {}, conditions=[])
+    assert fresh(guide).conditions.count() == 0 and fresh(guide).steps.count() == 2
+    workflow.update_draft(editor, fresh(guide), {}, conditions=CONDITIONS)
+    workflow.submit(editor, fresh(guide))
+    with pytest.raises(WorkflowError, match="只有草稿或已退回的指南可以修改"):
+        workflow.update_draft(editor, fresh(guide), {"summary": "提交后再改"})
+    assert fresh(guide).summary == "只改说明"

@@ -190,9 +190,9 @@ class GuideContent:
 
     fields: dict
     windows: list[Window]
-    conditions: list[str]
-    materials: list[dict]
-    steps: list[dict]
+    conditions: list[str] | None  # None: keep the guide's rows
+    materials: list[dict] | None
+    steps: list[dict] | None
 
 
 def _text(value) -> str:
@@ -247,11 +247,16 @@ def _clean(
         if any(w.site_id != site.pk for w in windows):
             raise WorkflowError("所选受理窗口不属于本站点。")
 
-    clean_conditions = [_text(c.get("text") if isinstance(c, dict) else c) for c in conditions]
-    clean_conditions = [c for c in clean_conditions if c]
+    if partial_from is None:  # a new guide: a list left out is empty
+        conditions, materials, steps = conditions or (), materials or (), steps or ()
+    # (editing, a list left out, None, keeps the rows the guide has)
+    clean_conditions = None
+    if conditions is not None:
+        clean_conditions = [_text(c.get("text") if isinstance(c, dict) else c) for c in conditions]
+        clean_conditions = [c for c in clean_conditions if c]
 
-    clean_materials = []
-    for row in materials:
+    clean_materials = None if materials is None else []
+    for row in materials or ():
         name = _text(row.get("name"))
         if not name:
             continue
@@ -279,8 +284,8 @@ def _clean(
             }
         )
 
-    clean_steps = []
-    for row in steps:
+    clean_steps = None if steps is None else []
+    for row in steps or ():
         name = _text(row.get("name"))
         if not name:
             continue
@@ -305,18 +310,22 @@ def _write_rows(guide: Guide, content: GuideContent) -> None:
     keep theirs)."""
     if content.windows is not None:
         guide.windows.set(content.windows)
-    guide.conditions.all().delete()
-    Condition.objects.bulk_create(
-        Condition(guide=guide, order=i, text=text) for i, text in enumerate(content.conditions, 1)
-    )
-    guide.materials.all().delete()
-    Material.objects.bulk_create(
-        Material(guide=guide, order=i, **row) for i, row in enumerate(content.materials, 1)
-    )
-    guide.steps.all().delete()
-    Step.objects.bulk_create(
-        Step(guide=guide, order=i, **row) for i, row in enumerate(content.steps, 1)
-    )
+    if content.conditions is not None:
+        guide.conditions.all().delete()
+        Condition.objects.bulk_create(
+            Condition(guide=guide, order=i, text=text)
+            for i, text in enumerate(content.conditions, 1)
+        )
+    if content.materials is not None:
+        guide.materials.all().delete()
+        Material.objects.bulk_create(
+            Material(guide=guide, order=i, **row) for i, row in enumerate(content.materials, 1)
+        )
+    if content.steps is not None:
+        guide.steps.all().delete()
+        Step.objects.bulk_create(
+            Step(guide=guide, order=i, **row) for i, row in enumerate(content.steps, 1)
+        )
 
 
 def _material_text(m) -> str:
@@ -367,9 +376,12 @@ def _content_as_values(content: GuideContent, guide: Guide) -> dict:
     values = {name: content.fields.get(name, getattr(guide, name)) for name in GUIDE_FIELDS}
     if content.windows is not None:
         values["window_list"] = sorted(str(w) for w in content.windows)
-    values["condition_list"] = _numbered(content.conditions)
-    values["material_list"] = _numbered([_material_text(m) for m in content.materials])
-    values["step_list"] = _numbered([_step_text(s) for s in content.steps])
+    if content.conditions is not None:
+        values["condition_list"] = _numbered(content.conditions)
+    if content.materials is not None:
+        values["material_list"] = _numbered([_material_text(m) for m in content.materials])
+    if content.steps is not None:
+        values["step_list"] = _numbered([_step_text(s) for s in content.steps])
     return values
 
 
@@ -437,15 +449,16 @@ def update_draft(
     actor,
     guide: Guide,
     data: dict,
-    conditions=(),
-    materials=(),
-    steps=(),
+    conditions=None,
+    materials=None,
+    steps=None,
     *,
     windows=None,
     version: int | None = None,
     base: str | None = None,
 ) -> Guide:
-    """Save a draft or returned guide: its fields and all its rows in one call, conditional on
+    """Save a draft or returned guide: its fields and all its rows in one call (a row list left
+    out, None, keeps the rows the guide has; an empty list removes them), conditional on
     the `version` the editor loaded (the instance's own when None). Of two people saving the
     same version the second gets `VersionConflict` listing what the other changed, and nothing
     of theirs is overwritten (core.versioning)."""
