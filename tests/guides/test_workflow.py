@@ -423,3 +423,11 @@ def test_a_row_list_left_out_keeps_its_rows_and_only_drafts_change(editor, revie
     with pytest.raises(WorkflowError, match="只有草稿或已退回的指南可以修改"):
         workflow.update_draft(editor, fresh(guide), {"summary": "提交后再改"})
     assert fresh(guide).summary == "只改说明"
+
+
+def test_a_text_longer_than_its_column_is_refused_by_name(editor, item):
+    with pytest.raises(WorkflowError, match="办理地点不能超过 300 个字"):
+        workflow.create_guide(editor, item, {**FIELDS, "address": "地" * 301})
+    with pytest.raises(WorkflowError, match="申请材料的材料名称不能超过 200 个字"):
+        workflow.create_guide(editor, item, FIELDS, CONDITIONS, [{"name": "材" * 201}])
+    assert not item.guides.exists()

@@ -199,6 +199,31 @@ def _text(value) -> str:
     return str(value or "").strip()
 
 
+TEXT_FIELDS = [
+    "change_reason",
+    "summary",
+    "legal_basis",
+    "applicant",
+    "fee_text",
+    "fee_basis",
+    "address",
+    "hours",
+    "online_url",
+    "consult_phone",
+    "complaint_phone",
+]
+
+
+def _fits(model, name: str, value: str, row: str = "") -> str:
+    """A text longer than its column is refused with the field's name (an import or the API
+    may send one; the forms limit it already)."""
+    limit = model._meta.get_field(name).max_length
+    if limit and len(value) > limit:
+        label = model._meta.get_field(name).verbose_name
+        raise WorkflowError(f"{row}{label}不能超过 {limit} 个字。")
+    return value
+
+
 def _clean(
     site,
     data: dict,
@@ -213,12 +238,11 @@ def _clean(
     is not a condition). Only refuses what cannot be stored: the key elements are checked at
     submission, so an editor can save an unfinished draft."""
     fields = {k: data[k] for k in GUIDE_FIELDS if k in data}
-    for key in ("change_reason", "summary", "legal_basis", "applicant", "fee_text", "fee_basis"):
+    for key in TEXT_FIELDS:
         if key in fields:
-            fields[key] = _text(fields[key])
-    for key in ("address", "hours", "online_url", "consult_phone", "complaint_phone"):
-        if key in fields:
-            fields[key] = _text(fields[key])
+            fields[key] = _fits(Guide, key, _text(fields[key]))
+    if fields.get("visits_required", 0) is None:
+        del fields["visits_required"]
     if "effective_from" in fields and not isinstance(fields["effective_from"], date):
         raise WorkflowError("请填写生效日期。")
     for key in ("statutory_limit_days", "promised_limit_days"):
@@ -260,6 +284,7 @@ def _clean(
         name = _text(row.get("name"))
         if not name:
             continue
+        _fits(Material, "name", name, "申请材料的")
         certificate = row.get("certificate")
         if certificate is not None:
             if not isinstance(certificate, CertificateType) or certificate.site_id != site.pk:
@@ -269,8 +294,8 @@ def _clean(
         if source not in MaterialSource.values or form not in MaterialForm.values:
             raise WorkflowError(f"材料“{name}”的来源渠道或材料形式无效。")
         copies = row.get("copies") or 1
-        if not isinstance(copies, int) or copies < 1:
-            raise WorkflowError(f"材料“{name}”的份数须为正整数。")
+        if not isinstance(copies, int) or not 1 <= copies <= 99:
+            raise WorkflowError(f"材料“{name}”的份数须为 1 至 99 的整数。")
         clean_materials.append(
             {
                 "name": name,
@@ -296,10 +321,12 @@ def _clean(
             raise WorkflowError(f"环节“{name}”的时限须为不小于零的工作日数。")
         clean_steps.append(
             {
-                "name": name,
+                "name": _fits(Step, "name", name, "办理环节的"),
                 "description": _text(row.get("description")),
                 "time_limit_days": days,
-                "fee_text": _text(row.get("fee_text")) or "不收费",
+                "fee_text": _fits(
+                    Step, "fee_text", _text(row.get("fee_text")) or "不收费", "办理环节的"
+                ),
             }
         )
     return GuideContent(fields, windows, clean_conditions, clean_materials, clean_steps)
