@@ -251,3 +251,36 @@ def test_the_command_exports_imports_and_fails_in_chinese(published, tmp_path):
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("guides", "import", str(tmp_path / "none.xlsx"), "--site", "yingjiang")
     assert counts() == before
+
+
+def test_the_staff_page_lists_every_error_and_the_editor_cannot_upload(published, client, settings):
+    settings.REQUIRE_2FA = False
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    tables = {t: [list(r) for r in rows] for t, rows in sheets(export_guides(published)).items()}
+    tables["办事事项"][1][tables["办事事项"][0].index("实施机构")] = "区不存在局"
+    client.force_login(user("yj_admin"))
+    before = counts()
+    response = client.post(
+        "/staff/services/import/",
+        {"file": SimpleUploadedFile("指南.xlsx", workbook_bytes(tables))},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“办事事项”第 2 行：实施机构“区不存在局”不是本站点的一个机构" in page
+    assert counts() == before
+    response = client.post(
+        "/staff/services/import/",
+        {"file": SimpleUploadedFile("指南.xlsx", export_guides(published)), "dry_run": "on"},
+    )
+    assert "检查通过（未保存）" in response.content.decode()
+    download = client.get("/staff/services/export/")
+    assert sheets(download.content) == sheets(export_guides(published))
+    client.force_login(user("yj_editor"))
+    page = client.get("/staff/services/import/").content.decode()
+    assert "导入由公开办管理员进行" in page and 'type="file"' not in page
+    response = client.post(
+        "/staff/services/import/",
+        {"file": SimpleUploadedFile("指南.xlsx", export_guides(published))},
+    )
+    assert response.status_code == 403

@@ -188,3 +188,23 @@ def test_the_command_imports_a_list_and_prints_the_figures(yingjiang, tmp_path):
     assert "涉及权责清单和公共服务事项清单 0 项" in out.getvalue()
     with pytest.raises(CommandError, match="清单类型“abc”无法识别"):
         call_command("guides", "lists", str(path), "--site", "yingjiang", "--type", "abc")
+
+
+def test_the_lists_page_shows_the_figures_and_imports_for_the_admin(yingjiang, client, settings):
+    settings.REQUIRE_2FA = False
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(user("yj_admin"))
+    response = client.post(
+        "/staff/services/lists/",
+        {"list_type": "", "file": SimpleUploadedFile("权责清单.xlsx", power_list())},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "权责清单导入完成：新增 3 项" in page
+    assert "燃气经营许可证核发" in page
+    bad = published_list("权责清单", POWER_HEADER, [[1, None, "排水许可", "行政许可", "", ""]])
+    response = client.post("/staff/services/lists/", {"file": SimpleUploadedFile("坏.xlsx", bad)})
+    assert response.status_code == 400
+    assert "“Sheet1”第 3 行：“排水许可”缺少事项编码" in response.content.decode()
+    assert ListedItem.objects.filter(site=yingjiang).count() == 3

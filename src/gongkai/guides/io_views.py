@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from gongkai.catalogue.models import ListedItem, ListType
 from gongkai.core import permissions
@@ -91,6 +92,7 @@ def import_guides_page(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_GET
 def export_guides_file(request: HttpRequest) -> HttpResponse:
     site = _site(request)
     data = export_guides(site)
