@@ -76,3 +76,13 @@ def test_the_demo_is_fast_and_loads_once(guides_demo):
     before = Guide.objects.count()
     load_guides_demo()
     assert Guide.objects.count() == before
+
+
+def test_the_demo_exports_and_reads_back_unchanged(guides_demo):
+    from gongkai.core.permissions import SYSTEM
+    from gongkai.guides.io import export_guides, import_guides
+
+    site = Site_of("yingjiang")
+    summary = import_guides(export_guides(site), site, actor=SYSTEM, dry_run=True)
+    assert len(summary.unchanged) == ServiceItem.objects.filter(site=site).count()
+    assert not summary.created and not summary.new_versions

@@ -284,3 +284,23 @@ def test_the_staff_page_lists_every_error_and_the_editor_cannot_upload(published
         {"file": SimpleUploadedFile("指南.xlsx", export_guides(published))},
     )
     assert response.status_code == 403
+
+
+def test_an_item_field_changes_in_place_and_text_never_becomes_a_formula(published):
+    tables = {t: [list(r) for r in rows] for t, rows in sheets(export_guides(published)).items()}
+    header = tables["办事事项"][0]
+    tables["办事事项"][1][header.index("事项名称")] = "食品经营许可（餐饮）"
+    tables["办事事项"][2][header.index("申请对象")] = "城乡困难家庭"
+    summary = import_guides(workbook_bytes(tables), published, actor=SYSTEM)
+    assert summary.items_changed == ["330302-XK-0001"]
+    assert summary.new_versions == ["340802-JF-0001"]
+    item = ServiceItem.objects.get(code="330302-XK-0001")
+    assert item.name == "食品经营许可（餐饮）" and item.guides.count() == 1
+    draft = Guide.objects.get(item__code="340802-JF-0001", state=State.DRAFT)
+    draft.state = State.PUBLISHED
+    draft.effective_from = date(2026, 6, 1)
+    draft.applicant = '=HYPERLINK("http://example.com")'
+    draft.save()
+    workbook = openpyxl.load_workbook(io.BytesIO(export_guides(published)))
+    cell = workbook["办事事项"].cell(row=3, column=header.index("申请对象") + 1)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

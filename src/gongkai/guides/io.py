@@ -132,9 +132,27 @@ class GuideData:
     materials: tuple[MaterialData, ...] = ()
     steps: tuple[StepData, ...] = ()
 
-    def content(self) -> GuideData:
-        """What makes two versions the same (the change reason is not content)."""
-        return replace(self, change_reason="")
+    def item_part(self) -> tuple:
+        """The item's own fields: not versioned, changed in place by an import."""
+        return tuple(getattr(self, f) for f in ITEM_FIELDS)
+
+    def guide_part(self) -> GuideData:
+        """What makes two guide versions the same (the change reason is not content)."""
+        blank = {f: getattr(EMPTY, f) for f in ITEM_FIELDS}
+        return replace(self, change_reason="", **blank)
+
+
+#: GuideData fields that belong to the ServiceItem, not to a guide version
+ITEM_FIELDS = (
+    "name",
+    "item_type",
+    "organisation_id",
+    "audience",
+    "status",
+    "catalogue_item_id",
+    "life_event_ids",
+)
+EMPTY = GuideData(code="", name="", item_type="", organisation_id=0, effective_from=date.min)
 
 
 def data_from_guide(guide: Guide) -> GuideData:
@@ -407,6 +425,8 @@ def export_guides(site: Site, on: date | None = None) -> bytes:
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = wrap
+                if cell.data_type == "f":  # text that starts with “=” stays text, never a formula
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -419,6 +439,7 @@ def export_guides(site: Site, on: date | None = None) -> bytes:
 class ImportSummary:
     created: list[str] = field(default_factory=list)  # item codes with a new item
     new_versions: list[str] = field(default_factory=list)  # item codes with a new version
+    items_changed: list[str] = field(default_factory=list)  # item fields only, no new version
     unchanged: list[str] = field(default_factory=list)
     published: bool = False
     dry_run: bool = False
@@ -428,7 +449,8 @@ class ImportSummary:
         prefix = "检查通过（未保存）：" if self.dry_run else "导入完成："
         return (
             f"{prefix}新增事项 {len(self.created)} 项，新增指南版本 {len(self.new_versions)} 个"
-            f"（{state}），未变化 {len(self.unchanged)} 项。"
+            f"（{state}），仅修改事项信息 {len(self.items_changed)} 项，"
+            f"未变化 {len(self.unchanged)} 项。"
         )
 
 
@@ -778,8 +800,10 @@ def _latest_guides(site: Site, codes) -> dict[str, Guide]:
 
 
 def plan_guides(site: Site, guides: list[GuideData], rows: dict[str, int] | None = None):
-    """Which rows create an item, which a new version, which change nothing; raises
-    GuideFileError when an item already has a version under way."""
+    """Which rows create an item, which a new guide version, which only change the item's own
+    fields (name, type, organisation, catalogue item, life events: not versioned), which
+    nothing. Raises GuideFileError when a new version would overtake one under way.
+    Returns (summary, the rows to write, the codes that get a new version)."""
     rows = rows or {}
     latest = _latest_guides(site, [g.code for g in guides])
     existing = set(
@@ -789,11 +813,17 @@ def plan_guides(site: Site, guides: list[GuideData], rows: dict[str, int] | None
     )
     summary = ImportSummary()
     issues = []
-    changed = []
+    changed, versions = [], set()
     for data in guides:
         guide = latest.get(data.code)
-        if guide is not None and data_from_guide(guide).content() == data.content():
+        old = data_from_guide(guide) if guide is not None else None
+        same_guide = old is not None and old.guide_part() == data.guide_part()
+        if same_guide and old.item_part() == data.item_part():
             summary.unchanged.append(data.code)
+            continue
+        changed.append(data)
+        if same_guide:
+            summary.items_changed.append(data.code)
             continue
         if guide is not None and guide.state in OPEN_STATES:
             issues.append(
@@ -806,10 +836,10 @@ def plan_guides(site: Site, guides: list[GuideData], rows: dict[str, int] | None
             )
             continue
         (summary.new_versions if data.code in existing else summary.created).append(data.code)
-        changed.append(data)
+        versions.add(data.code)
     if issues:
         raise GuideFileError(f"有 {len(issues)} 处错误，未导入任何内容：", issues)
-    return summary, changed
+    return summary, changed, versions
 
 
 def write_guides(
@@ -819,22 +849,17 @@ def write_guides(
     actor,
     state: str = State.DRAFT,
     published_at: datetime | None = None,
+    versions: set[str] | None = None,
 ) -> list[Guide]:
-    """Store each GuideData as its item (created or updated) and a new guide version, in bulk.
-    The one write path of the import and the demo; the caller holds the transaction."""
+    """Store each GuideData as its item (created or updated) and, for the codes in `versions`
+    (default: all), a new guide version, in bulk. The one write path of the import and the
+    demo; the caller holds the transaction."""
     if not guides:
         return []
     user = permissions.user_of(actor)
     codes = [g.code for g in guides]
     items = {i.code: i for i in ServiceItem.objects.filter(site=site, code__in=codes)}
-    item_fields = (
-        "name",
-        "item_type",
-        "organisation_id",
-        "audience",
-        "status",
-        "catalogue_item_id",
-    )
+    item_fields = [f for f in ITEM_FIELDS if f != "life_event_ids"]
     new_items, changed_items = [], []
     for data in guides:
         item = items.get(data.code)
@@ -849,7 +874,7 @@ def write_guides(
             changed_items.append(item)
     ServiceItem.objects.bulk_create(new_items)
     if changed_items:
-        ServiceItem.objects.bulk_update(changed_items, [f for f in item_fields])
+        ServiceItem.objects.bulk_update(changed_items, item_fields)
     item_ids = [items[c].pk for c in codes]
     life = ServiceItem.life_events.through
     life.objects.filter(serviceitem_id__in=item_ids).delete()
@@ -868,6 +893,7 @@ def write_guides(
     )
     published = state == State.PUBLISHED
     now = published_at or timezone.now()
+    guides = [g for g in guides if versions is None or g.code in versions]
     guide_objects = [
         Guide(
             item=items[g.code],
@@ -963,13 +989,17 @@ def import_guides(
             )
     data, name = _bytes(source, name)
     guides, rows = read_guides(data, site, name)
-    summary, changed = plan_guides(site, guides, rows)
+    summary, changed, versions = plan_guides(site, guides, rows)
     summary.dry_run, summary.published = dry_run, publish
     if dry_run:
         return summary
     with transaction.atomic():
         written = write_guides(
-            site, changed, actor=actor, state=State.PUBLISHED if publish else State.DRAFT
+            site,
+            changed,
+            actor=actor,
+            state=State.PUBLISHED if publish else State.DRAFT,
+            versions=versions,
         )
         if publish:
             issues = []
@@ -994,6 +1024,7 @@ def import_guides(
             after={
                 "created": len(summary.created),
                 "new_versions": len(summary.new_versions),
+                "items_changed": len(summary.items_changed),
                 "unchanged": len(summary.unchanged),
                 "published": publish,
             },
