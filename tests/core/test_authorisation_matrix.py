@@ -31,13 +31,19 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.api import api
-from gongkai.catalogue.models import CatalogueChange, CatalogueItem, CatalogueVersion
+from gongkai.catalogue.models import (
+    CatalogueChange,
+    CatalogueItem,
+    CatalogueVersion,
+    ListedItem,
+)
 from gongkai.core.demo import load_demo
 from gongkai.core.models import AuditEvent, Membership, Organisation, Site, User
 from gongkai.core.permissions import SYSTEM
 from gongkai.foi import workflow as foi_workflow
 from gongkai.foi.models import Appeal, AttachmentKind, Channel, FoiEvent, FoiRequest
 from gongkai.foi.models import Outcome as FoiOutcome
+from gongkai.guides.models import Guide, ServiceItem
 from gongkai.oversight import plan as plan_rules
 from gongkai.oversight.models import (
     AnnualReport,
@@ -723,6 +729,24 @@ STAFF_URLS: dict[str, Entry] = {
         per_target=True,
         changes=True,
     ),
+    # 办事指南 import/export and the three lists: every staff member of the site sees the pages
+    # and downloads the export; the office admin imports
+    "guides_staff:io_import": Entry(
+        ANY_STAFF,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"file": SimpleUploadedFile("guides.xlsx", _guides_xlsx())},
+        changes=True,
+    ),
+    "guides_staff:io_export": Entry(ANY_STAFF, post=post_only),
+    "guides_staff:io_lists": Entry(
+        ANY_STAFF,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {
+            "list_type": "power",
+            "file": SimpleUploadedFile("list.xlsx", _list_xlsx()),
+        },
+        changes=True,
+    ),
 }
 
 
@@ -737,6 +761,35 @@ def _guide(b: Bundle):
         item = make_item(b.site, b.organisation, code=f"MATRIX-{b.organisation.pk}")
         guide = make_guide(item)
     return guide
+
+
+def _xlsx(rows) -> bytes:
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _guides_xlsx() -> bytes:
+    """One new item of 住建局 (a draft guide): what an allowed import would create."""
+    return _xlsx(
+        [
+            ["事项编码", "事项名称", "事项类型", "实施机构", "生效日期"],
+            ["MATRIX-XK-0001", "矩阵测试事项", "行政许可", "区住房和城乡建设局", "2026-01-01"],
+        ]
+    )
+
+
+def _list_xlsx() -> bytes:
+    return _xlsx(
+        [["序号", "事项编码", "事项名称", "实施机构"], [1, "MATRIX-1", "矩阵事项", "某局"]]
+    )
 
 
 def _annual(b: Bundle):
@@ -1178,6 +1231,9 @@ WATCHED = [
     CatalogueItem,
     CatalogueChange,
     CatalogueVersion,
+    ListedItem,
+    ServiceItem,
+    Guide,
     Membership,
     User,
     Organisation,

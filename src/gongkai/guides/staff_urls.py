@@ -25,3 +25,12 @@ urlpatterns += [
     ),
     path("review/", workflow_views.review_queue, name="review"),
 ]
+
+# import/export of guides and the three lists (guides.io_views)
+from . import io_views  # noqa: E402
+
+urlpatterns += [
+    path("import/", io_views.import_guides_page, name="io_import"),
+    path("export/", io_views.export_guides_file, name="io_export"),
+    path("lists/", io_views.lists_page, name="io_lists"),
+]
