@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gongkai.core import permissions
 from gongkai.core.views import staff_required
@@ -358,6 +358,7 @@ def _detail(request, scenario, status=200, **bound):
 
 
 @staff_required
+@require_GET
 def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, _scenario(request, pk))
 
