@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import rules
-from .scenarios import condition_errors, holds, references
+from .scenarios import IGNORED_PARAMETERS, condition_errors, holds, references
 
 MAX_PATHS = 20_000
 
@@ -106,6 +106,10 @@ def check_flow(questions: Sequence[QuestionSpec], outcomes: Sequence[OutcomeSpec
         if question.key in keys:
             findings.append(Finding(ERROR, "duplicate_key", f"问题标识“{question.key}”重复。"))
             structural = True
+        if question.key in IGNORED_PARAMETERS:
+            findings.append(
+                Finding(ERROR, "reserved_key", f"问题标识“{question.key}”是页面保留的参数名。")
+            )
         if len(question.choices) < 2:
             findings.append(
                 Finding(ERROR, "few_choices", f"问题“{question.text}”至少需要两个选项。")
@@ -223,7 +227,7 @@ def specs(scenario) -> tuple[list[QuestionSpec], list[OutcomeSpec]]:
             q.key,
             q.text,
             tuple(c.value for c in q.choices.all()),
-            q.ask_if if isinstance(q.ask_if, dict) else q.ask_if,
+            q.ask_if,
         )
         for q in scenario.questions.prefetch_related("choices").order_by("order", "pk")
     ]
@@ -342,7 +346,7 @@ def flow_graph(
             span = max(1, (b.y - a.y) // step)
             x1, y1 = a.x, a.y + a.height // 2
             x2, y2 = b.x, b.y + b.height // 2
-            bend = a.x - 30 - 18 * span
+            bend = max(12, a.x - 30 - 18 * span)
             edge.path = f"M{x1},{y1} C{bend},{y1} {bend},{y2} {x2 - 6},{y2}"
             edge.label_x, edge.label_y = bend - 4, (y1 + y2) // 2
         else:

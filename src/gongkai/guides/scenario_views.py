@@ -82,7 +82,15 @@ def scenario_detail(request: HttpRequest, slug: str, kiosk: bool = False) -> Htt
     """The next question, or the result when every askable question is answered."""
     scenario = get_object_or_404(Scenario, site=_site(request), slug=slug, is_published=True)
     raw = {k: v for k, v in request.GET.items()}
-    walk = scenarios.walk(scenario, raw)
+    try:
+        walk = scenarios.walk(scenario, raw)
+        outcomes_checked = scenarios.result(scenario, walk.answers) if walk.done else None
+    except (scenarios.ConditionError, KeyError, TypeError, AttributeError):
+        # a condition stored outside the language (the checker refuses to publish such a
+        # flow; this guards rows changed behind its back)
+        return _render(
+            request, "guides/scenario_unavailable.html", {"scenario": scenario}, kiosk, status=503
+        )
     if not walk.done and raw.get("step") == walk.question.key and not walk.invalid:
         walk.messages.append("请选择一项后再继续。")
         walk.invalid = True
@@ -100,7 +108,7 @@ def scenario_detail(request: HttpRequest, slug: str, kiosk: bool = False) -> Htt
         "self_url": _query(walk.answers),
     }
     if walk.done:
-        result = scenarios.result(scenario, walk.answers)
+        result = outcomes_checked
         _link_items(request, result)
         context["result"] = result
         template = "guides/scenario_result.html"
