@@ -116,7 +116,7 @@ def test_the_staff_page_draws_the_flow_and_passes_axe(world, browser, live_serve
         assert graph.is_visible()
         assert graph.locator("rect").count() == 3 + 3  # questions and outcomes
         text = page.get_by_test_id("flow-text").inner_text()
-        assert "问题“有没有店面？”答“是” → 问题“是否卖酒？”" in text
+        assert "问题“有没有店面？”答“是／否” → 问题“是否卖酒？”" in text
         assert "结果“设置招牌须经审批”" in text
         assert_accessible(page, f"staff scenario page at {viewport['width']} px")
         page.goto("/staff/services/scenarios/")

@@ -325,7 +325,10 @@ def flow_graph(
     for i, o in enumerate(outcomes):
         nodes[f"o:{o.ref}"] = Node(f"o:{o.ref}", o.title, "outcome", right, 30 + i * step)
     seen: dict[tuple[str, str, str], None] = {}
-    for key, value, following in sorted(report.edges):
+    rank = {(q.key, v): i for q in questions for i, v in enumerate(q.choices)}
+    for key, value, following in sorted(
+        report.edges, key=lambda e: (e[0], rank.get(e[:2], 0), e[2])
+    ):
         if following:
             seen[(f"q:{key}", value, f"q:{following}")] = None
     for path in report.paths:
@@ -335,13 +338,17 @@ def flow_graph(
         for o in outcomes:
             if holds(o.condition, path):
                 seen[(f"q:{last}", path[last], f"o:{o.ref}")] = None
-    edges = []
+    merged: dict[tuple[str, str], list[str]] = {}
     for source, value, target in seen:
-        if source not in nodes or target not in nodes:
-            continue
+        if source in nodes and target in nodes:
+            label = labels.get((source[2:], value), value)
+            names = merged.setdefault((source, target), [])
+            if label not in names:
+                names.append(label)
+    edges = []
+    for (source, target), names in merged.items():
         a, b = nodes[source], nodes[target]
-        label = labels.get((source[2:], value), value)
-        edge = Edge(a, b, label)
+        edge = Edge(a, b, "／".join(names))
         if b.kind == "question":
             span = max(1, (b.y - a.y) // step)
             x1, y1 = a.x, a.y + a.height // 2
