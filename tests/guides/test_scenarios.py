@@ -343,3 +343,30 @@ def test_the_demo_loader_builds_on_items_present_and_skips_cleanly(yingjiang):
     before = list(Scenario.objects.order_by("pk").values_list("pk", "version"))
     load_scenarios_demo()  # idempotent
     assert list(Scenario.objects.order_by("pk").values_list("pk", "version")) == before
+
+
+def test_with_the_kiosk_flag_the_pages_extend_the_kiosk_base_when_it_exists(
+    client, yingjiang, settings, tmp_path
+):
+    """The kiosk part includes these views with {"kiosk": True}; once its base template
+    exists, the scenario pages extend it instead of the portal's."""
+    from types import SimpleNamespace
+
+    from django.urls import include, path
+
+    from gongkai.guides import scenario_views
+
+    (tmp_path / "guides").mkdir()
+    (tmp_path / "guides" / "kiosk_base.html").write_text(
+        "<main data-kiosk>{% block content %}{% endblock %}</main>", encoding="utf-8"
+    )
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0].get("DIRS", [])]}
+    ]
+    patterns = scenario_views.url_patterns(kiosk=True)
+    assert all(p.default_args == {"kiosk": True} for p in patterns)
+    r = restaurant(yingjiang)
+    settings.ROOT_URLCONF = SimpleNamespace(urlpatterns=[path("k/", include((patterns, "kiosk")))])
+    html = client.get(f"/k/scenarios/{r.scenario.slug}/").content.decode()
+    assert html.startswith("<main data-kiosk>") and "有没有店面？" in html
+    assert "site-header" not in html
