@@ -350,8 +350,6 @@ def test_with_the_kiosk_flag_the_pages_extend_the_kiosk_base_when_it_exists(
 ):
     """The kiosk part includes these views with {"kiosk": True}; once its base template
     exists, the scenario pages extend it instead of the portal's."""
-    from types import SimpleNamespace
-
     from django.urls import include, path
 
     from gongkai.guides import scenario_views
@@ -366,7 +364,11 @@ def test_with_the_kiosk_flag_the_pages_extend_the_kiosk_base_when_it_exists(
     patterns = scenario_views.url_patterns(kiosk=True)
     assert all(p.default_args == {"kiosk": True} for p in patterns)
     r = restaurant(yingjiang)
-    settings.ROOT_URLCONF = SimpleNamespace(urlpatterns=[path("k/", include((patterns, "kiosk")))])
+
+    class KioskUrls:  # a urlconf as the kiosk part would write it
+        urlpatterns = [path("k/", include((patterns, "kiosk")))]
+
+    settings.ROOT_URLCONF = KioskUrls
     html = client.get(f"/k/scenarios/{r.scenario.slug}/").content.decode()
     assert html.startswith("<main data-kiosk>") and "有没有店面？" in html
     assert "site-header" not in html
