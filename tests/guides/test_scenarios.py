@@ -372,3 +372,29 @@ def test_with_the_kiosk_flag_the_pages_extend_the_kiosk_base_when_it_exists(
     html = client.get(f"/k/scenarios/{r.scenario.slug}/").content.decode()
     assert html.startswith("<main data-kiosk>") and "有没有店面？" in html
     assert "site-header" not in html
+
+
+def test_a_slug_taken_by_another_scenario_is_refused_by_the_form(client, yingjiang):
+    login_verified(client, user("yj_admin"))
+    r = restaurant(yingjiang, published=False)
+    other = Scenario.objects.create(site=yingjiang, slug="other", title="另一个")
+    response = client.post(
+        reverse("guides_staff:scenario_action", args=[other.pk, "edit"]),
+        {"s-title": "另一个", "s-slug": r.scenario.slug},
+    )
+    assert response.status_code == 400
+    assert "已被其他情景使用" in response.content.decode()
+    created = client.post(reverse("guides_staff:scenarios"), {"title": "重复", "slug": "other"})
+    assert created.status_code == 400 and "已被其他情景使用" in created.content.decode()
+
+
+@pytest.mark.parametrize("target", ["", "abc", "999999"])
+def test_a_bad_target_is_not_found_not_a_500(client, yingjiang, target):
+    login_verified(client, user("yj_admin"))
+    r = restaurant(yingjiang, published=False)
+    for action in ("edit-question", "delete-outcome"):
+        response = client.post(
+            reverse("guides_staff:scenario_action", args=[r.scenario.pk, action]),
+            {"target": target},
+        )
+        assert response.status_code == 404

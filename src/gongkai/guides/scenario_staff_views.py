@@ -43,7 +43,17 @@ class ScenarioForm(forms.ModelForm):
 
     def __init__(self, *args, site=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.site = site
         self.fields["life_event"].queryset = LifeEvent.objects.filter(site=site)
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        clash = Scenario.objects.filter(site=self.site, slug=slug)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(f"标识“{slug}”已被其他情景使用。")
+        return slug
 
 
 OPERATORS = (("in", "是"), ("not", "不是"))
@@ -393,6 +403,9 @@ def _save_outcome(outcome: Outcome, data: dict, condition: dict) -> None:
     outcome.bundles.set(data["bundles"])
 
 
+TARGETED = ("edit-question", "edit-outcome", "delete-question", "delete-outcome")
+
+
 @staff_required
 @require_POST
 def scenario_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -402,6 +415,8 @@ def scenario_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     questions = scenarios.questions_of(scenario)
     site = scenario.site
     target = request.POST.get("target", "")
+    if action in TARGETED and not target.isdigit():
+        raise Http404("没有指明要修改的问题或结果")
     try:
         if action == "publish" or action == "unpublish":
             scenarios.set_published(request.user, scenario, action == "publish")

@@ -84,7 +84,7 @@ def scenario_detail(request: HttpRequest, slug: str, kiosk: bool = False) -> Htt
     raw = {k: v for k, v in request.GET.items()}
     try:
         walk = scenarios.walk(scenario, raw)
-        outcomes_checked = scenarios.result(scenario, walk.answers) if walk.done else None
+        computed = scenarios.result(scenario, walk.answers) if walk.done else None
     except (scenarios.ConditionError, KeyError, TypeError, AttributeError):
         # a condition stored outside the language (the checker refuses to publish such a
         # flow; this guards rows changed behind its back)
@@ -108,7 +108,7 @@ def scenario_detail(request: HttpRequest, slug: str, kiosk: bool = False) -> Htt
         "self_url": _query(walk.answers),
     }
     if walk.done:
-        result = outcomes_checked
+        result = computed
         _link_items(request, result)
         context["result"] = result
         template = "guides/scenario_result.html"
