@@ -747,6 +747,24 @@ STAFF_URLS: dict[str, Entry] = {
         },
         changes=True,
     ),
+    # 情景导航: every staff member of the site reads the flows; the office admin manages them
+    "guides_staff:scenarios": Entry(
+        ANY_STAFF,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"title": "矩阵情景", "slug": "matrix-new"},
+        changes=True,
+    ),
+    "guides_staff:scenario": Entry(
+        SITE_BOUND, post=post_only, kwargs=lambda b: {"pk": _scenario(b).pk}, per_target=True
+    ),
+    "guides_staff:scenario_action": Entry(
+        post_only,
+        post=allow(ADMIN, other_site=()),
+        kwargs=lambda b: {"pk": _scenario(b).pk, "action": "edit"},
+        data=lambda b: {"s-title": "矩阵修改情景", "s-slug": _scenario(b).slug},
+        per_target=True,
+        changes=True,
+    ),
 }
 
 
@@ -790,6 +808,16 @@ def _list_xlsx() -> bytes:
     return _xlsx(
         [["序号", "事项编码", "事项名称", "实施机构"], [1, "MATRIX-1", "矩阵事项", "某局"]]
     )
+
+
+def _scenario(b: Bundle):
+    """A scenario of the bundle's site, one per target (made on first use)."""
+    from gongkai.guides.models import Scenario
+
+    scenario, _ = Scenario.objects.get_or_create(
+        site=b.site, slug=f"matrix-{b.organisation.pk}", defaults={"title": "矩阵情景"}
+    )
+    return scenario
 
 
 def _annual(b: Bundle):

@@ -2,6 +2,8 @@
 
 from django.urls import path  # noqa: F401 - used by the parts appended below
 
+from . import scenario_staff_views
+
 app_name = "guides_staff"
 
 urlpatterns: list = []
@@ -34,3 +36,6 @@ urlpatterns += [
     path("export/", io_views.export_guides_file, name="io_export"),
     path("lists/", io_views.lists_page, name="io_lists"),
 ]
+
+# 情景导航 (scenario_staff_views)
+urlpatterns += scenario_staff_views.url_patterns()
