@@ -19,4 +19,4 @@ class GuidesConfig(AppConfig):
 
 #: Modules of this app with a `register()` that plugs them into core, portal, search and
 #: oversight. Each part of the work appends its module here.
-PLUGINS: list[str] = []
+PLUGINS: list[str] = ["plugin_hall"]

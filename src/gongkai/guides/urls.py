@@ -9,3 +9,13 @@ app_name = "guides"
 urlpatterns: list = [
     path("items/<str:code>/", views.item_detail, name="item"),
 ]
+
+# 综合窗口、一库共享、办件公示 and the open data export (guides.hall_views)
+from . import hall_views  # noqa: E402
+
+urlpatterns += [
+    path("windows/", hall_views.window_list, name="hall_windows"),
+    path("certificates/", hall_views.certificate_list, name="hall_certificates"),
+    path("statistics/", hall_views.statistics, name="hall_statistics"),
+    path("export.json", hall_views.export_json, name="hall_export"),
+]
