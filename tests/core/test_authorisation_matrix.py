@@ -765,6 +765,60 @@ STAFF_URLS: dict[str, Entry] = {
         per_target=True,
         changes=True,
     ),
+    # the service hall (综合窗口, 一库共享, 办件统计): the office admin of the site only
+    "guides_staff:hall_windows": Entry(
+        allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"number": "M99", "name": "矩阵窗口", "kind": "comprehensive"},
+        changes=True,
+    ),
+    "guides_staff:hall_window": Entry(
+        allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["window"].pk},
+        data=lambda b: {
+            "number": b.extra["window"].number,
+            "name": "矩阵修改窗口",
+            "kind": "comprehensive",
+            "items": [b.extra["service_item"].pk],
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "guides_staff:hall_window_delete": Entry(
+        post_only,
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["window"].pk},
+        per_target=True,
+        changes=True,
+    ),
+    "guides_staff:hall_certificates": Entry(
+        allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"name": "矩阵新证照", "kind": "certificate", "trust_level": "A"},
+        changes=True,
+    ),
+    "guides_staff:hall_certificate": Entry(
+        allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["certificate"].pk},
+        data=lambda b: {
+            "name": b.extra["certificate"].name,
+            "kind": "data",
+            "trust_level": "B",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "guides_staff:hall_certificate_delete": Entry(
+        post_only,
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["certificate"].pk},
+        per_target=True,
+        changes=True,
+    ),
+    "guides_staff:hall_statistics": Entry(
+        allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"file": SimpleUploadedFile("办件统计.xlsx", _case_xlsx(b))},
+        changes=True,
+    ),
+    "guides_staff:hall_statistics_template": Entry(allow(ADMIN, refused=FORBIDDEN)),
 }
 
 
@@ -818,6 +872,23 @@ def _scenario(b: Bundle):
         site=b.site, slug=f"matrix-{b.organisation.pk}", defaults={"title": "矩阵情景"}
     )
     return scenario
+
+
+def _case_xlsx(b: Bundle) -> bytes:
+    """One month of the bundle's service item at its window, as the acceptance system sends."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["统计月份", "事项编码", "窗口号", "受理件数", "办结件数", "准予件数",
+                        "不予件数", "按时办结件数"])  # fmt: skip
+    book.active.append(
+        [f"{b.today:%Y-%m}", b.extra["service_item"].code, b.extra["window"].number, 3, 2, 2, 0, 2]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _annual(b: Bundle):
@@ -889,6 +960,11 @@ API_OPERATIONS: dict[str, Entry] = {
     "gongkai_foi_api_track": PUBLIC,
     "gongkai_records_api_list_records": PUBLIC,
     "gongkai_records_api_get_record": PUBLIC,
+    "gongkai_guides_hall_api_list_service_guides": PUBLIC,
+    "gongkai_guides_hall_api_get_service_guide": PUBLIC,
+    "gongkai_guides_hall_api_list_service_windows": PUBLIC,
+    "gongkai_guides_hall_api_list_certificate_types": PUBLIC,
+    "gongkai_guides_hall_api_list_service_scenarios": PUBLIC,
     "gongkai_foi_api_list_cases": Entry(ANY_STAFF),
     "gongkai_oversight_api_list_figures": Entry(ANY_STAFF),
     "gongkai_oversight_api_figure_items": Entry(ANY_STAFF, kwargs=lambda b: {"code": "coverage"}),
@@ -942,6 +1018,25 @@ API_OPERATIONS: dict[str, Entry] = {
         post=allow(EDIT),
         kwargs=lambda b: {"record_id": b.draft.pk},
         per_target=True,
+        changes=True,
+    ),
+    # 办件统计 from the acceptance system: the office admin (session here; a token works too)
+    "gongkai_guides_hall_api_post_case_statistics": Entry(
+        None,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {
+            "rows": [
+                {
+                    "month": f"{b.today:%Y-%m}",
+                    "item_code": b.extra["service_item"].code,
+                    "window_number": b.extra["window"].number,
+                    "received": 4,
+                    "completed": 4,
+                    "approved": 4,
+                    "on_time": 4,
+                }
+            ]
+        },
         changes=True,
     ),
 }
@@ -1164,6 +1259,27 @@ def _oversight_objects(bundle: Bundle) -> dict:
     }
 
 
+def _hall_objects(bundle: Bundle) -> dict:
+    """A service item of the bundle's organisation, a window accepting it and a library entry
+    of the bundle's site (the hall belongs to the site: "other_org" has its own of the same)."""
+    from gongkai.guides.models import CertificateType, ServiceItem, Window
+
+    key = bundle.organisation.pk
+    item = ServiceItem.objects.create(
+        site=bundle.site,
+        organisation=bundle.organisation,
+        code=f"MATRIX-{key}",
+        name="矩阵事项",
+        item_type="licence",
+    )
+    window = Window.objects.create(site=bundle.site, number=f"M{key}", name="矩阵窗口")
+    window.items.set([item])
+    certificate = CertificateType.objects.create(
+        site=bundle.site, name=f"矩阵证照{key}", trust_level="A"
+    )
+    return {"service_item": item, "window": window, "certificate": certificate}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back at the end; each
@@ -1196,6 +1312,8 @@ def world(django_db_setup, django_db_blocker):
                 )
             for bundle in bundles.values():
                 bundle.extra.update(_oversight_objects(bundle))
+            for bundle in bundles.values():
+                bundle.extra.update(_hall_objects(bundle))
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()
@@ -1230,8 +1348,15 @@ def world(django_db_setup, django_db_blocker):
             outer.__exit__(None, None, None)
 
 
+def _guides_models():
+    from gongkai.guides.models import CaseStatistic, CertificateType, Material, Window
+
+    return [Window, CertificateType, CaseStatistic, Material]
+
+
 WATCHED = [
     AuditEvent,
+    *_guides_models(),
     Message,
     ErrorReport,
     AnnualReport,

@@ -12,3 +12,13 @@ urlpatterns: list = [
 
 # 情景导航 and 一件事 (scenario_views; the kiosk includes the same with {"kiosk": True})
 urlpatterns += scenario_views.url_patterns()
+
+# 综合窗口、一库共享、办件公示 and the open data export (guides.hall_views)
+from . import hall_views  # noqa: E402
+
+urlpatterns += [
+    path("windows/", hall_views.window_list, name="hall_windows"),
+    path("certificates/", hall_views.certificate_list, name="hall_certificates"),
+    path("statistics/", hall_views.statistics, name="hall_statistics"),
+    path("export.json", hall_views.export_json, name="hall_export"),
+]

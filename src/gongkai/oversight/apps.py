@@ -32,6 +32,7 @@ class OversightConfig(AppConfig):
             dashboard,
             evaluation,
             figures,
+            figures_guides,
             figures_participation,
             inspections,
             views,
@@ -64,6 +65,7 @@ class OversightConfig(AppConfig):
 
         # the dashboard's figures beyond its own (figures.py registers those on import)
         figures_participation.register()
+        figures_guides.register()
 
         # the acceptance package (验收材料)
         acceptance.register_parts()

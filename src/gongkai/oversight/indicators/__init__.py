@@ -21,6 +21,8 @@ EXPRESSIONS = "错敏词与严重表述错误"
 PERSONAL_DATA = "泄露个人隐私"
 DISCLOSURE_GUIDE = "政府信息公开指南未及时更新"
 CATALOGUE = "政府信息公开目录未及时更新"
+GUIDE_ELEMENTS = "办事指南要素缺失"
+SERVICE_STATISTICS = "服务统计未及时更新"
 
 POINTS = {
     STALE_COLUMNS: Decimal(5),  # 国办秘函〔2019〕19号: 政策文件栏目6个月未更新 −5
@@ -29,6 +31,7 @@ POINTS = {
     EXPRESSIONS: Decimal(1),  # misused words; wrong leader names and sensitive wording are vetoes
     DISCLOSURE_GUIDE: Decimal(2),
     CATALOGUE: Decimal(2),
+    SERVICE_STATISTICS: Decimal(2),  # 国办秘函〔2019〕19号: 服务统计3个月内未更新 −2
 }
 
 #: 国办秘函〔2019〕19号: ≥5 stale columns, or ≥5 empty columns, fail the site
@@ -80,7 +83,7 @@ def record_texts(site, states, fields=("summary", "body")):
 
 
 def register_all() -> None:
-    from . import columns, disclosure, expressions, personal_data, records
+    from . import columns, disclosure, expressions, guides, personal_data, records
 
-    for module in (columns, records, expressions, personal_data, disclosure):
+    for module in (columns, records, expressions, personal_data, disclosure, guides):
         module.register()
