@@ -20,3 +20,4 @@ class GuidesConfig(AppConfig):
 #: Modules of this app with a `register()` that plugs them into core, portal, search and
 #: oversight. Each part of the work appends its module here.
 PLUGINS: list[str] = []
+PLUGINS.append("plugin_portal")

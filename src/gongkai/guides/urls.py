@@ -9,3 +9,13 @@ app_name = "guides"
 urlpatterns: list = [
     path("items/<str:code>/", views.item_detail, name="item"),
 ]
+
+# The public pages of issue 13 points 6 and 9: landing, browsing, FAQ and the question box.
+urlpatterns += [
+    path("", views.landing, name="landing"),
+    path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("organisations/<int:pk>/", views.organisation, name="organisation"),
+    path("once/", views.most_once, name="once"),
+    path("faq/", views.faq_list, name="faq"),
+    path("ask/", views.ask, name="ask"),
+]
