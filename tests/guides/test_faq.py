@@ -142,3 +142,21 @@ def test_the_question_box_refuses_bad_input_in_chinese(client, indexed):
     assert response.status_code == 400
     assert "请至少填写联系电话或电子邮箱中的一项" in response.content.decode()
     assert Message.objects.count() == 0
+
+
+def test_the_demo_faq_builds_on_the_guides_present_and_skips_cleanly(yingjiang, housing):
+    from gongkai.guides.demo_faq import load_faq_demo
+
+    assert load_faq_demo() == []  # no demo guides yet: nothing made, no error
+    assert Faq.objects.count() == 0
+    item = make_item(yingjiang, housing)
+    make_guide(item, state=State.PUBLISHED, online_url="https://zwfw.example.cn/1")
+    LifeEvent.objects.create(site=yingjiang, name="开办企业", slug="kaiban")
+    assert load_faq_demo() == ["办事问答：迎江区人民政府 4 条"]
+    questions = list(Faq.objects.filter(item=item).values_list("question", "answer"))
+    assert ("“餐饮服务食品经营许可”多久能办好？", "自受理之日起 5 个工作日内办结。") in questions
+    assert Faq.objects.filter(life_event__slug="kaiban").count() == 1
+    assert load_faq_demo() == []  # a second run adds nothing
+    from gongkai.guides import faq
+
+    assert faq.search(yingjiang, "多久能办好").hits  # indexed with the guides
