@@ -184,3 +184,36 @@ def test_a_suspended_item_says_so_and_a_cancelled_one_is_gone(client, yingjiang,
 def test_the_nav_links_to_the_services_landing(client, yingjiang):
     page = client.get("/").content.decode()
     assert 'href="/services/"' in page and "办事服务" in page
+
+
+def test_a_version_taking_effect_reaches_search_and_the_page_on_its_date(
+    client, yingjiang, housing, monkeypatch
+):
+    """No save happens on the day a version published ahead takes effect: the daily job
+    re-reads it, or search and the cached page would keep the old version."""
+    from django.utils import timezone as tz
+
+    from gongkai.core.jobs import JOBS
+    from gongkai.guides import faq, indexing
+    from gongkai.search import service
+
+    item = make_item(yingjiang, housing)
+    make_guide(item, effective_from=date(2026, 1, 1), **PUBLISHED)
+    tomorrow = tz.localdate() + timedelta(days=1)
+    make_guide(item, number=2, effective_from=tomorrow, summary="新增夜间延时服务", **PUBLISHED)
+    service.reindex([indexing.GUIDE_KIND], progress=False)
+    assert faq.search(yingjiang, "夜间延时").hits == []
+    assert "第 1 版" in client.get(f"/services/items/{item.code}/").content.decode()
+
+    real = tz.localdate
+    monkeypatch.setattr(
+        tz,
+        "localdate",
+        lambda value=None, timezone=None: tomorrow if value is None else real(value, timezone),
+    )
+    assert "第 1 版" in client.get(f"/services/items/{item.code}/").content.decode()  # cached
+    assert JOBS["guides.take_effect"].func() == 1
+    assert [h.url for h in faq.search(yingjiang, "夜间延时").hits] == [
+        f"/services/items/{item.code}/"
+    ]
+    assert "第 2 版" in client.get(f"/services/items/{item.code}/").content.decode()

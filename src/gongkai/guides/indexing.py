@@ -132,3 +132,33 @@ def register() -> None:
         uid = f"guides-search-{model.__name__}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(receiver, sender=model, dispatch_uid=uid + "-delete")
+
+
+def take_effect(on=None, days: int = 7) -> int:
+    """Daily: a version published ahead takes effect on its date (a fee or material change),
+    with no save on that day to refresh the search index or the page cache. Re-read the items
+    whose version took effect in the last `days` days (idempotent, so a missed day is caught up)
+    and give their sites new page-cache keys. Returns the number of items refreshed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gongkai.core.models import Site
+    from gongkai.core.sites import touch_site
+    from gongkai.records.models import State
+    from gongkai.search import service
+
+    on = on or timezone.localdate()
+    rows = Guide.objects.filter(
+        state=State.PUBLISHED, effective_from__lte=on, effective_from__gt=on - timedelta(days=days)
+    ).values_list("item_id", "item__site_id")
+    items = sorted({item_id for item_id, _site in rows})
+    if not items:
+        return 0
+    service.refresh(GUIDE_KIND, items)
+    faqs = list(Faq.objects.filter(item_id__in=items).values_list("pk", flat=True))
+    if faqs:
+        service.refresh(FAQ_KIND, faqs)
+    for site in Site.objects.filter(pk__in={site_id for _item, site_id in rows}):
+        touch_site(site)
+    return len(items)

@@ -35,6 +35,9 @@ def _changed(sender, instance, **kwargs):
 
 
 def register() -> None:
+    from datetime import time
+
+    from gongkai.core import jobs
     from gongkai.core.demo import register_demo_loader
     from gongkai.core.extensions import NavLink, add_nav, public_nav
 
@@ -43,6 +46,12 @@ def register() -> None:
     add_nav(public_nav, NavLink("办事服务", "guides:landing", order=42))
     indexing.register()
     register_demo_loader("guides_faq", "gongkai.guides.demo_faq.load_faq_demo", order=63)
+    jobs.register(
+        "guides.take_effect",
+        indexing.take_effect,
+        daily_at=time(0, 5),
+        description="办事指南新版本生效：更新检索索引和公开页面",
+    )
     watched = [
         models.ServiceItem,
         models.Guide,
