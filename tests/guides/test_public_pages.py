@@ -217,3 +217,11 @@ def test_a_version_taking_effect_reaches_search_and_the_page_on_its_date(
         f"/services/items/{item.code}/"
     ]
     assert "第 2 版" in client.get(f"/services/items/{item.code}/").content.decode()
+
+
+def test_the_sitemap_lists_the_guides_in_force(client, yingjiang, housing):
+    shown = _published(yingjiang, housing, 1, "M1")
+    make_guide(make_item(yingjiang, housing, code="M2"))  # draft
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"/services/items/{shown.code}/" in sitemap and "/services/once/" in sitemap
+    assert "/services/items/M2/" not in sitemap

@@ -39,12 +39,14 @@ def register() -> None:
 
     from gongkai.core import jobs
     from gongkai.core.demo import register_demo_loader
-    from gongkai.core.extensions import NavLink, add_nav, public_nav
+    from gongkai.core.extensions import NavLink, add_nav, public_nav, register_sitemap
 
     from . import indexing, models
+    from .portal_sitemaps import ServicesSitemap
 
     add_nav(public_nav, NavLink("办事服务", "guides:landing", order=42))
     indexing.register()
+    register_sitemap("services", ServicesSitemap)
     register_demo_loader("guides_faq", "gongkai.guides.demo_faq.load_faq_demo", order=63)
     jobs.register(
         "guides.take_effect",
