@@ -21,3 +21,4 @@ class GuidesConfig(AppConfig):
 #: oversight. Each part of the work appends its module here.
 PLUGINS: list[str] = ["plugin_workflow"]
 PLUGINS.append("plugin_scenarios")
+PLUGINS.append("plugin_portal")

@@ -84,7 +84,11 @@ class MaterialNeed:
 
 def material_needs(guide: Guide) -> list[MaterialNeed]:
     needs = []
-    for material in guide.materials.select_related("certificate"):
+    if "materials" in getattr(guide, "_prefetched_objects_cache", {}):
+        materials = guide.materials.all()  # prefetched by a list page: no query per guide
+    else:
+        materials = guide.materials.select_related("certificate")
+    for material in materials:
         certificate = material.certificate
         if certificate is not None and certificate.is_identity_card:
             needs.append(MaterialNeed(material, True, "居民身份证本人携带"))

@@ -22,3 +22,13 @@ urlpatterns += [
     path("statistics/", hall_views.statistics, name="hall_statistics"),
     path("export.json", hall_views.export_json, name="hall_export"),
 ]
+
+# The public pages of issue 13 points 6 and 9: landing, browsing, FAQ and the question box.
+urlpatterns += [
+    path("", views.landing, name="landing"),
+    path("topics/<slug:slug>/", views.topic, name="topic"),
+    path("organisations/<int:pk>/", views.organisation, name="organisation"),
+    path("once/", views.most_once, name="once"),
+    path("faq/", views.faq_list, name="faq"),
+    path("ask/", views.ask, name="ask"),
+]
