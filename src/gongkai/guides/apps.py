@@ -18,7 +18,11 @@ class GuidesConfig(AppConfig):
 
 
 #: Modules of this app with a `register()` that plugs them into core, portal, search and
-#: oversight. Each part of the work appends its module here.
-PLUGINS: list[str] = ["plugin_workflow"]
-PLUGINS.append("plugin_scenarios")
-PLUGINS.append("plugin_portal")
+#: oversight, in the order they register.
+PLUGINS: list[str] = [
+    "plugin_workflow",
+    "plugin_io",
+    "plugin_hall",
+    "plugin_scenarios",
+    "plugin_portal",
+]
