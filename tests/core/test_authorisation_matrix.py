@@ -828,9 +828,9 @@ def _guide(b: Bundle):
     from gongkai.guides.models import Guide
     from tests.guides.factories import make_guide, make_item
 
-    guide = Guide.objects.filter(item__code=f"MATRIX-{b.organisation.pk}").first()
+    guide = Guide.objects.filter(item__code=f"MATRIX-G-{b.organisation.pk}").first()
     if guide is None:
-        item = make_item(b.site, b.organisation, code=f"MATRIX-{b.organisation.pk}")
+        item = make_item(b.site, b.organisation, code=f"MATRIX-G-{b.organisation.pk}")
         guide = make_guide(item)
     return guide
 
