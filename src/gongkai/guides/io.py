@@ -36,6 +36,7 @@ from gongkai.catalogue.io.errors import CatalogueFileError, Issue
 from gongkai.catalogue.models import CatalogueItem, ListedItem
 from gongkai.core import permissions
 from gongkai.core.audit import record_event
+from gongkai.core.exports import xlsx_cell
 from gongkai.core.models import AuditEventType, Organisation, Role, Site
 from gongkai.core.uploads import SuspiciousFile, accept_by_content, run_bounded
 from gongkai.records.models import State
@@ -369,6 +370,13 @@ def render_rows(data: GuideData, names: SiteNames, catalogue_names: dict[int, st
     return item_row, material_rows, step_rows
 
 
+def _append(ws, values) -> None:
+    """A row of cells, none of them a formula (text starting with = + - @ stays text)."""
+    row = ws.max_row + 1
+    for column, value in enumerate(values, 1):
+        xlsx_cell(ws, row, column, value)
+
+
 def guides_in_force(site: Site, on: date | None = None) -> list[Guide]:
     """The guide in force of each item of the site, by item code."""
     guides = []
@@ -412,11 +420,11 @@ def export_guides(site: Site, on: date | None = None) -> bytes:
         item_row, material_rows, step_rows = render_rows(
             data_from_guide(guide), names, catalogue_names
         )
-        sheets[0].append(item_row)
+        _append(sheets[0], item_row)
         for row in material_rows:
-            sheets[1].append(row)
+            _append(sheets[1], row)
         for row in step_rows:
-            sheets[2].append(row)
+            _append(sheets[2], row)
     wrap = Alignment(wrap_text=True, vertical="top")
     for ws in sheets:
         for column in ws.columns:
@@ -425,8 +433,6 @@ def export_guides(site: Site, on: date | None = None) -> bytes:
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = wrap
-                if cell.data_type == "f":  # text that starts with “=” stays text, never a formula
-                    cell.data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
