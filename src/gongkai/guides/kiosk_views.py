@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import faq, kiosk, rules, selectors
 from .indexing import GUIDE_KIND
@@ -60,7 +61,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
 
 def once(request: HttpRequest) -> HttpResponse:
     page = _page(request, selectors.most_once_items(_site(request)))
-    return _render(request, "guides/kiosk_list.html", {"title": "最多跑一次事项", "page": page})
+    return _render(request, "guides/kiosk_list.html", {"title": _("最多跑一次事项"), "page": page})
 
 
 def search(request: HttpRequest) -> HttpResponse:

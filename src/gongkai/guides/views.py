@@ -149,7 +149,9 @@ class AskForm(HoneypotForm):
         widget=forms.Textarea(attrs={"rows": 6, "maxlength": participation.MAX_QUESTION}),
         error_messages={"required": _("请填写您的问题。")},
     )
-    name = forms.CharField(label=_("姓名"), max_length=50)
+    name = forms.CharField(
+        label=_("姓名"), max_length=50, error_messages={"required": _("请填写此项。")}
+    )
     phone = forms.CharField(
         label=_("联系电话"),
         required=False,
@@ -172,8 +174,6 @@ class AskForm(HoneypotForm):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = selectors.public_items(site)
         self.fields["organisation"].queryset = participation.message_organisations(site)
-        for name in ("name",):
-            self.fields[name].error_messages["required"] = _("请填写此项。")
 
     def clean(self):
         data = super().clean()
