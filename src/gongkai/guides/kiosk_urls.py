@@ -1,6 +1,6 @@
 """The self-service kiosk under /kiosk/: guides and scenarios only, no login."""
 
-from django.urls import path  # noqa: F401 - used by the parts appended below
+from django.urls import path
 
 app_name = "kiosk"
 
@@ -17,3 +17,8 @@ urlpatterns += [
     path("search/", kiosk_views.search, name="search"),
     path("items/<str:code>/", kiosk_views.item, name="item"),
 ]
+
+# 情景导航 and 一件事 on the kiosk: the same views, in the kiosk's frame
+from . import scenario_views  # noqa: E402
+
+urlpatterns += scenario_views.url_patterns(kiosk=True)

@@ -56,6 +56,14 @@ def _reverse(request, name: str, *args) -> str:
 
 def _render(request, template, context, kiosk, status=200):
     context.update({"base_template": _base(kiosk), "kiosk": kiosk})
+    if kiosk:
+        from . import kiosk as kiosk_rules
+
+        context.update(
+            idle_seconds=kiosk_rules.idle_seconds(),
+            fallback_seconds=kiosk_rules.fallback_seconds(),
+            idle_page=True,
+        )
     return render(request, template, context, status=status)
 
 
