@@ -13,6 +13,7 @@ from gongkai.search import service
 from tests.conftest import org
 
 from .factories import make_guide, make_item
+from .scenario_factories import restaurant
 
 
 @pytest.fixture
@@ -75,9 +76,26 @@ def test_the_kiosk_finds_a_guide_by_pinyin_initials(client, catering):
     assert "没有找到事项" in client.get("/kiosk/search/?q=zzzzqq").content.decode()
 
 
-def test_the_scenario_tile_appears_only_once_its_views_are_wired(client, catering):
-    assert kiosk.scenarios_url() == ""
-    assert "情景导航" not in client.get("/kiosk/").content.decode()
+def test_scenarios_walk_inside_the_kiosk_and_reset_when_idle(client, yingjiang):
+    """情景导航 on the kiosk: the start page's tile, one question per page, the result's
+    items open as kiosk guides, and no page leads out of /kiosk/."""
+    flow = restaurant(yingjiang)
+    assert kiosk.scenarios_url() == "/kiosk/scenarios/"
+    assert 'href="/kiosk/scenarios/"' in client.get("/kiosk/").content.decode()
+    pages = [
+        "/kiosk/scenarios/",
+        f"/kiosk/scenarios/{flow.scenario.slug}/",
+        f"/kiosk/scenarios/{flow.scenario.slug}/?shop=no&alcohol=no",
+    ]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "/staff/" not in body, url
+        # "?…" is the same page with other answers ("改答案", start again)
+        outside = [h for h in _links(body) if not h.startswith(("/kiosk/", "/static/", "?"))]
+        assert outside == [], (url, outside)
+        assert "/static/guides/kiosk.css" in body and 'data-idle-page="1"' in body, url
+    result = client.get(pages[-1]).content.decode()
+    assert f"/kiosk/items/{flow.licence.code}/" in result
 
 
 def test_an_unknown_or_unpublished_item_is_404(client, yingjiang, catering):
