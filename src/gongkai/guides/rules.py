@@ -84,7 +84,12 @@ class MaterialNeed:
 
 def material_needs(guide: Guide) -> list[MaterialNeed]:
     needs = []
-    for material in guide.materials.select_related("certificate"):
+    if "materials" in getattr(guide, "_prefetched_objects_cache", {}):
+        # prefetched with their certificates (figures over many guides: one query, not N)
+        materials = guide.materials.all()
+    else:
+        materials = guide.materials.select_related("certificate")
+    for material in materials:
         certificate = material.certificate
         if certificate is not None and certificate.is_identity_card:
             needs.append(MaterialNeed(material, True, "居民身份证本人携带"))

@@ -54,7 +54,7 @@ def guides(scope: Scope) -> Figure:
     in_force = rules.guides_in_force(items).select_related("item__organisation")
     published = items.filter(guides__in=in_force).distinct().order_by("code")
     most_once = items.filter(guides__in=in_force.filter(most_once=True)).distinct()
-    id_only = [g.item for g in in_force.order_by("item__code") if rules.identity_card_only(g)]
+    id_only = certificates.identity_card_only_among(in_force)
     hall = windows.comprehensive_windows(site).order_by("number")
     business = scope.filter(windows.accepted_items(site)).select_related("organisation")
     library = CertificateType.objects.filter(site=site)
