@@ -12,13 +12,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def hall(transactional_db):
+def hall(transactional_db, settings):
     from gongkai.core.demo import load_demo
     from gongkai.core.models import Organisation, Site
     from gongkai.guides.models import CaseStatistic, CertificateKind, TrustLevel, Window
     from gongkai.records.models import State
     from tests.guides.factories import make_certificate, make_guide, make_item
 
+    settings.REQUIRE_2FA = False  # the second factor has its own tests
     load_demo()
     site = Site.objects.get(slug="yingjiang")
     housing = Organisation.objects.get(site=site, name="区住房和城乡建设局")
@@ -76,7 +77,7 @@ def test_the_month_is_chosen_without_javascript(browser, live_server, hall):
 def test_the_office_admin_adds_a_window_by_keyboard(browser, live_server, hall):
     context, page = staff_login(browser, live_server, viewport=PHONE)
     try:
-        page.goto("/staff/services/hall/windows/")
+        assert page.goto("/staff/services/hall/windows/").status == 200
         assert_accessible(page, "staff windows 375px")
         page.get_by_label("窗口号").fill("A02")
         page.get_by_label("窗口名称").fill("社会事务综合窗口")

@@ -145,3 +145,18 @@ def test_the_staff_pages_create_and_assign(client, yingjiang, world):
     }
     login_verified(client, user("yj_reviewer"))
     assert client.get(f"/staff/services/hall/certificates/{entry.pk}/").status_code == 404
+
+
+def test_the_id_card_figure_reads_the_materials_in_one_query(
+    yingjiang, world, library, django_assert_num_queries
+):
+    """The count covers every guide in force (861 in seed 001): not one query per guide."""
+    housing = world["housing"]
+    for n in range(20):
+        item = make_item(yingjiang, housing, code=f"MORE-{n}", name=f"事项{n}")
+        make_guide(
+            item, materials=[{"name": "身份证", "certificate": library["card"]}], **PUBLISHED
+        )
+    with django_assert_num_queries(2):
+        items = certificates.identity_card_only_items(yingjiang)
+    assert len(items) == 21

@@ -203,8 +203,9 @@ def test_the_dashboard_takes_a_handful_of_queries(client, history):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/staff/oversight/").status_code == 200
     # the figures (one or two aggregates each, 互动交流 included), the checks' summary (2), the
-    # session, user and site: a constant, whatever the number of records
-    assert len(queries) <= 24, "\n".join(q["sql"][:150] for q in queries)
+    # session, user and site: a constant, whatever the number of records; 办事服务 adds up to 3
+    # (every count in one aggregate, the guides in force and their materials for 仅凭身份证可办)
+    assert len(queries) <= 27, "\n".join(q["sql"][:150] for q in queries)
 
 
 def test_the_vendored_echarts_is_the_pinned_file():

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from gongkai.core import permissions
 from gongkai.core.audit import record_event, snapshot
@@ -64,7 +64,19 @@ def departments_using(site: Site) -> QuerySet[Organisation]:
 def identity_card_only_items(site: Site) -> list[ServiceItem]:
     """仅凭身份证可办: the items whose guide in force needs nothing but the ID card
     (rules.identity_card_only, which says why per material)."""
-    guides = in_force(site).select_related("item__organisation").order_by("item__code")
+    return identity_card_only_among(in_force(site))
+
+
+def identity_card_only_among(guides: QuerySet[Guide]) -> list[ServiceItem]:
+    """The items of `guides` that qualify, their materials read in one query (not one per
+    guide: the figure covers every guide in force, 861 in seed 001)."""
+    guides = (
+        guides.select_related("item__organisation")
+        .prefetch_related(
+            Prefetch("materials", queryset=Material.objects.select_related("certificate"))
+        )
+        .order_by("item__code")
+    )
     return [g.item for g in guides if rules.identity_card_only(g)]
 
 

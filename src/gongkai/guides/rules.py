@@ -129,3 +129,20 @@ def guides_in_force(items: QuerySet[ServiceItem], on: date | None = None) -> Que
     )
     ids = items.annotate(in_force=Subquery(latest)).filter(in_force__isnull=False)
     return Guide.objects.filter(pk__in=ids.values("in_force"))
+
+
+def guides_in_force(items: QuerySet[ServiceItem], on: date | None = None) -> QuerySet[Guide]:
+    """The guide in force (as `guide_in_force`) of each of `items`, in one query: what the
+    public sees today, so every figure about “published guides” counts these, not drafts or
+    versions already replaced."""
+    from django.db.models import OuterRef, Subquery
+
+    on = on or timezone.localdate()
+    latest = (
+        published_guides()
+        .filter(item=OuterRef("pk"), effective_from__lte=on)
+        .order_by("-effective_from", "-number")
+        .values("pk")[:1]
+    )
+    ids = items.annotate(in_force=Subquery(latest)).filter(in_force__isnull=False)
+    return Guide.objects.filter(pk__in=ids.values("in_force"))

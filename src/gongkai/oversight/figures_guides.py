@@ -5,9 +5,11 @@ imports this."""
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from django.db.models import Count, IntegerField, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from gongkai.core.models import Site
 from gongkai.guides import cases, certificates, rules, windows
 from gongkai.guides.models import CaseStatistic, CertificateKind, CertificateType, ServiceItem
 
@@ -27,24 +29,31 @@ def _item_link(item) -> str:
     return reverse("guides:item", args=[item.code])
 
 
-def _item_part(key, label, items) -> Part:
-    count = len(items) if isinstance(items, list) else items.count()
+def _item_part(key, label, items, count: int) -> Part:
     return Part(
         key, label, count, items, ITEM_COLUMNS, _item_cells, _item_link,
         {"organisation": "organisation_id"},
     )  # fmt: skip
 
 
-def _certificate_part(key, label, qs) -> Part:
+def _certificate_part(key, label, qs, count: int) -> Part:
     return Part(
         key,
         label,
-        qs.count(),
+        count,
         qs.order_by("name"),
         CERTIFICATE_COLUMNS,
         lambda c: [c.name, c.issuer or "—", c.get_trust_level_display()],
         lambda c: reverse("guides_staff:hall_certificate", args=[c.pk]),
     )
+
+
+def _count(qs, aggregate=None):
+    """A scalar subquery counting (or summing) `qs`, so every count of the figure comes back
+    in one query (the dashboard's figures share a budget of queries, test_figures.py)."""
+    aggregate = aggregate or Count("pk")
+    rows = qs.order_by().annotate(_one=Value(1)).values("_one").annotate(n=aggregate).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 def guides(scope: Scope) -> Figure:
@@ -54,7 +63,7 @@ def guides(scope: Scope) -> Figure:
     in_force = rules.guides_in_force(items).select_related("item__organisation")
     published = items.filter(guides__in=in_force).distinct().order_by("code")
     most_once = items.filter(guides__in=in_force.filter(most_once=True)).distinct()
-    id_only = [g.item for g in in_force.order_by("item__code") if rules.identity_card_only(g)]
+    id_only = certificates.identity_card_only_among(in_force)
     hall = windows.comprehensive_windows(site).order_by("number")
     business = scope.filter(windows.accepted_items(site)).select_related("organisation")
     library = CertificateType.objects.filter(site=site)
@@ -62,30 +71,55 @@ def guides(scope: Scope) -> Figure:
     year_cases = scope.filter(
         CaseStatistic.objects.filter(site=site, month__year=scope.today.year), "item__organisation"
     ).select_related("item", "window")
-    received = year_cases.aggregate(n=Sum("received"))["n"] or 0
+    counts = (
+        Site.objects.filter(pk=site.pk)
+        .annotate(
+            n_items=_count(items),
+            n_published=_count(ServiceItem.objects.filter(pk__in=published.values("pk"))),
+            n_most_once=_count(ServiceItem.objects.filter(pk__in=most_once.values("pk"))),
+            n_windows=_count(hall),
+            n_business=_count(ServiceItem.objects.filter(pk__in=business.values("pk"))),
+            n_certificates=_count(library.filter(kind=CertificateKind.CERTIFICATE)),
+            n_data=_count(library.filter(kind=CertificateKind.DATA)),
+            n_departments=_count(departments),
+            n_cases=_count(year_cases, Sum("received")),
+        )
+        .values(
+            "n_items", "n_published", "n_most_once", "n_windows", "n_business",
+            "n_certificates", "n_data", "n_departments", "n_cases",
+        )
+        .get()
+    )  # fmt: skip
     parts = [
-        _item_part("items", "办事事项", items.order_by("code")),
-        _item_part("published", "已公开办事指南", published),
-        _item_part("most_once", "“最多跑一次”事项", most_once.order_by("code")),
-        _item_part("identity_card_only", "仅凭身份证可办事项", id_only),
+        _item_part("items", "办事事项", items.order_by("code"), counts["n_items"]),
+        _item_part("published", "已公开办事指南", published, counts["n_published"]),
+        _item_part(
+            "most_once", "“最多跑一次”事项", most_once.order_by("code"), counts["n_most_once"]
+        ),
+        _item_part("identity_card_only", "仅凭身份证可办事项", id_only, len(id_only)),
         Part(
             "windows",
             "综合窗口",
-            hall.count(),
+            counts["n_windows"],
             hall,
             WINDOW_COLUMNS,
             lambda w: [w.number, w.name, w.hours],
             lambda w: reverse("guides_staff:hall_window", args=[w.pk]),
         ),
-        _item_part("business", "综合窗口受理业务", business.order_by("code")),
+        _item_part("business", "综合窗口受理业务", business.order_by("code"), counts["n_business"]),
         _certificate_part(
-            "certificates", "电子证照", library.filter(kind=CertificateKind.CERTIFICATE)
+            "certificates",
+            "电子证照",
+            library.filter(kind=CertificateKind.CERTIFICATE),
+            counts["n_certificates"],
         ),
-        _certificate_part("data", "政务数据", library.filter(kind=CertificateKind.DATA)),
+        _certificate_part(
+            "data", "政务数据", library.filter(kind=CertificateKind.DATA), counts["n_data"]
+        ),
         Part(
             "departments",
             "运用一库共享的部门",
-            departments.count(),
+            counts["n_departments"],
             departments,
             ["机构"],
             lambda o: [o.name],
@@ -95,7 +129,7 @@ def guides(scope: Scope) -> Figure:
         Part(
             "cases",
             f"{scope.today.year} 年受理办件",
-            received,
+            counts["n_cases"],
             year_cases.order_by("-month", "item__code"),
             CASE_COLUMNS,
             lambda c: [
