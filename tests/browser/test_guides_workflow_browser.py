@@ -24,7 +24,7 @@ def test_draft_refused_completed_approved_published(demo_site, browser, live_ser
     from gongkai.records.models import State
 
     context, editor = staff_login(browser, live_server, DESKTOP, username="yj_editor")
-    editor.get_by_role("link", name="办事指南").first.click()
+    editor.get_by_role("link", name="办事服务", exact=True).first.click()
     editor.get_by_role("link", name="新增事项").first.click()
     editor.get_by_label("事项编码").fill(CODE)
     editor.get_by_label("事项名称").fill("城市建筑垃圾处置核准")

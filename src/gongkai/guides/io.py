@@ -377,17 +377,6 @@ def _append(ws, values) -> None:
         xlsx_cell(ws, row, column, value)
 
 
-def guides_in_force(site: Site, on: date | None = None) -> list[Guide]:
-    """The guide in force of each item of the site, by item code."""
-    guides = []
-    items = ServiceItem.objects.filter(site=site).order_by("code")
-    for item in items:
-        guide = rules.guide_in_force(item, on)
-        if guide is not None:
-            guides.append(guide)
-    return guides
-
-
 def export_guides(site: Site, on: date | None = None) -> bytes:
     """The .xlsx of every item's guide in force (items without one are not exported: there is
     nothing public to carry)."""
@@ -412,7 +401,7 @@ def export_guides(site: Site, on: date | None = None) -> bytes:
             cell.font = Font(bold=True)
         ws.freeze_panes = "A2"
         sheets.append(ws)
-    guides = Guide.objects.filter(pk__in=[g.pk for g in guides_in_force(site, on)])
+    guides = rules.guides_in_force(ServiceItem.objects.filter(site=site), on)
     guides = guides.select_related("item").prefetch_related(
         "conditions", "materials", "steps", "windows", "item__life_events"
     )

@@ -5,7 +5,5 @@ the staff navigation link."""
 
 def register() -> None:
     from gongkai.core.demo import register_demo_loader
-    from gongkai.core.extensions import NavLink, add_nav, staff_nav
 
     register_demo_loader("guides", "gongkai.guides.demo.load_guides_demo", order=60)
-    add_nav(staff_nav, NavLink("办事指南导入导出", "guides_staff:io_import", order=47))

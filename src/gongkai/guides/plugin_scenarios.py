@@ -4,9 +4,7 @@ demo guides at 60 whose items the demo scenarios use)."""
 
 def register() -> None:
     from gongkai.core.demo import register_demo_loader
-    from gongkai.core.extensions import NavLink, add_nav, staff_nav
 
-    add_nav(staff_nav, NavLink("情景导航", "guides_staff:scenarios", order=63))
     register_demo_loader(
         "guides_scenarios", "gongkai.guides.demo_scenarios.load_scenarios_demo", order=62
     )

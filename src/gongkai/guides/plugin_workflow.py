@@ -7,6 +7,6 @@ def register() -> None:
 
     from .panels import workbench_panel
 
-    add_nav(staff_nav, NavLink("办事指南", "guides_staff:items", order=30))
+    add_nav(staff_nav, NavLink("办事服务", "guides_staff:items", order=30))
     if workbench_panel not in workbench_panels:
         workbench_panels.append(workbench_panel)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from gongkai.records.models import State
@@ -114,35 +114,19 @@ def identity_card_only(guide: Guide) -> bool:
     return all(need.replaced for need in material_needs(guide))
 
 
-def guides_in_force(items: QuerySet[ServiceItem], on: date | None = None) -> QuerySet[Guide]:
-    """The guide in force (as `guide_in_force`) of each of `items`, in one query: what the
-    public sees today, so every figure about “published guides” counts these, not drafts or
-    versions already replaced."""
-    from django.db.models import OuterRef, Subquery
-
+def in_force_subquery(on: date | None = None) -> Subquery:
+    """The pk of an item's guide in force (as `guide_in_force`), for annotating many items."""
     on = on or timezone.localdate()
-    latest = (
+    return Subquery(
         published_guides()
         .filter(item=OuterRef("pk"), effective_from__lte=on)
         .order_by("-effective_from", "-number")
         .values("pk")[:1]
     )
-    ids = items.annotate(in_force=Subquery(latest)).filter(in_force__isnull=False)
-    return Guide.objects.filter(pk__in=ids.values("in_force"))
 
 
 def guides_in_force(items: QuerySet[ServiceItem], on: date | None = None) -> QuerySet[Guide]:
-    """The guide in force (as `guide_in_force`) of each of `items`, in one query: what the
-    public sees today, so every figure about “published guides” counts these, not drafts or
-    versions already replaced."""
-    from django.db.models import OuterRef, Subquery
-
-    on = on or timezone.localdate()
-    latest = (
-        published_guides()
-        .filter(item=OuterRef("pk"), effective_from__lte=on)
-        .order_by("-effective_from", "-number")
-        .values("pk")[:1]
-    )
-    ids = items.annotate(in_force=Subquery(latest)).filter(in_force__isnull=False)
+    """The guide in force of each of `items`, in one query: what the public sees today, so
+    every figure about “published guides” counts these, not drafts or versions replaced."""
+    ids = items.annotate(in_force=in_force_subquery(on)).filter(in_force__isnull=False)
     return Guide.objects.filter(pk__in=ids.values("in_force"))

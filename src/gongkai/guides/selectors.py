@@ -7,25 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gongkai.core.models import Organisation, Site
-from gongkai.records.models import State
 
 from . import rules
 from .models import Bundle, Faq, Guide, ItemStatus, LifeEvent, Material, ServiceItem
 
 PAGE_SIZE = 20
-
-
-def _in_force_subquery(on: date):
-    """The pk of an item's guide in force, by the same order as rules.guide_in_force."""
-    return Subquery(
-        Guide.objects.filter(item=OuterRef("pk"), state=State.PUBLISHED, effective_from__lte=on)
-        .order_by("-effective_from", "-number")
-        .values("pk")[:1]
-    )
 
 
 def public_items(site: Site, on: date | None = None) -> QuerySet[ServiceItem]:
@@ -35,7 +25,7 @@ def public_items(site: Site, on: date | None = None) -> QuerySet[ServiceItem]:
     return (
         ServiceItem.objects.filter(site=site)
         .exclude(status=ItemStatus.CANCELLED)
-        .annotate(guide_pk=_in_force_subquery(on))
+        .annotate(guide_pk=rules.in_force_subquery(on))
         .filter(guide_pk__isnull=False)
         .select_related("organisation")
         .order_by("code")
