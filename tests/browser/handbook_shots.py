@@ -19,7 +19,7 @@ ENV = "GONGKAI_HANDBOOK_SHOTS"
 
 @dataclass(frozen=True)
 class Shot:
-    walk: str  # the test that takes it: overview, editor, reviewer, office_admin, foi, oversight
+    walk: str  # the test that takes it: overview, editor, … oversight, services
     caption: str
 
 
@@ -77,6 +77,18 @@ SHOTS: dict[str, Shot] = {
     "oversight-acceptance": Shot("oversight", "导出验收材料"),
     "oversight-messages": Shot("oversight", "咨询留言：答复期限和超期提醒"),
     "oversight-evaluation": Shot("oversight", "第三方评估：评估表和历年得分对比"),
+    # 办事服务
+    "services-items": Shot("services", "办事指南：本机构的办事事项"),
+    "services-item": Shot("services", "一个事项的全部版本、施行情况和核验日期"),
+    "services-edit": Shot("services", "编辑新版本：受理条件、申请材料和办理流程"),
+    "services-review": Shot("services", "指南审核"),
+    "services-scenario": Shot("services", "情景导航：自动检查和流程图"),
+    "services-windows": Shot("services", "综合窗口及其受理事项"),
+    "services-statistics": Shot("services", "办件统计：导入每月办件数据"),
+    "services-landing": Shot("services", "公众看到的办事服务首页"),
+    "services-guide": Shot("services", "公开的办事指南"),
+    "services-result": Shot("services", "情景导航的办事清单"),
+    "services-kiosk": Shot("services", "自助服务终端"),
 }
 
 

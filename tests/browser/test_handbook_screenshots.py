@@ -606,3 +606,81 @@ def test_oversight(demo, browser, live_server, camera):
     camera.shoot(page, "oversight-evaluation")
     page.context.close()
     camera.check("oversight")
+
+
+# ------------------------------------------------------------------------------- 办事服务
+
+
+def test_services(demo, browser, live_server, camera):
+    """An editor starts a new version of a guide and submits it, a reviewer finds it in the
+    queue, the office admin looks at a scenario's flow, the windows and the statistics; then
+    what the public and the kiosk show."""
+    from gongkai.guides.models import ServiceItem
+
+    page = login(browser, live_server, "yj_editor")
+    nav(page, "办事服务")
+    assert page.get_by_role("heading", name="办事指南", level=1).is_visible()
+    camera.shoot(page, "services-items")
+
+    item = ServiceItem.objects.filter(site__slug="yingjiang", code__endswith="XK-0026").get()
+    page.goto(f"/staff/services/items/{item.pk}/")
+    assert shows(page, "全部版本") and shows(page, "现行有效")
+    camera.shoot(page, "services-item")
+
+    page.get_by_label("新版本生效日期").fill("2027-01-01")
+    page.get_by_label("变更说明").fill("申请材料精简")
+    page.get_by_role("button", name="新建版本").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name=re.compile("编辑办事指南")).is_visible()
+    camera.shoot(page, "services-edit")
+    page.goto(f"/staff/services/items/{item.pk}/?v=2")
+    page.get_by_role("button", name="提交审核").click()
+    page.wait_for_load_state()
+    assert shows(page, "待审核")
+    page.context.close()
+
+    page = login(browser, live_server, "yj_reviewer")
+    page.goto("/staff/services/review/")
+    assert page.get_by_role("heading", name="指南审核", level=1).is_visible()
+    assert shows(page, item.name)
+    camera.shoot(page, "services-review")
+    page.context.close()
+
+    page = login(browser, live_server, "yj_admin")
+    nav(page, "办事服务")
+    page.get_by_role("link", name="情景导航").first.click()
+    page.get_by_role("link", name="我要开餐馆").first.click()
+    page.wait_for_load_state()
+    assert shows(page, "流程图") and shows(page, "自动检查")
+    camera.shoot(page, "services-scenario")
+    page.get_by_role("link", name="综合窗口").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="综合窗口", level=1).is_visible()
+    camera.shoot(page, "services-windows")
+    page.get_by_role("link", name="办件统计").first.click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="办件统计（办件公示）", level=1).is_visible()
+    camera.shoot(page, "services-statistics")
+    page.context.close()
+
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/services/")
+    assert page.get_by_role("heading", name="办事服务", level=1).is_visible()
+    camera.shoot(page, "services-landing")
+    page.goto(f"/services/items/{item.code}/")
+    assert shows(page, "申请材料") and shows(page, "最近核验日期")
+    camera.shoot(page, "services-guide")
+    page.goto("/services/scenarios/")
+    page.get_by_role("link", name="我要开餐馆").first.click()
+    page.wait_for_load_state()
+    while not page.get_by_role("heading", name=re.compile("您的办事清单")).count():
+        page.locator("main fieldset input[type=radio]").first.check()
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+    camera.shoot(page, "services-result")
+    page.goto("/kiosk/")
+    assert page.get_by_role("heading", name="您要办什么事？").is_visible()
+    camera.shoot(page, "services-kiosk")
+    context.close()
+    camera.check("services")
