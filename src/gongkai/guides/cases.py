@@ -257,11 +257,18 @@ def template_xlsx() -> bytes:
     """An empty sheet with the header row, for the acceptance system's export."""
     from openpyxl import Workbook
 
+    from gongkai.core.exports import xlsx_cell
+
     book = Workbook()
     sheet = book.active
     sheet.title = "办件统计"
-    sheet.append([label for _key, label in COLUMNS])
-    sheet.append(["2026-10", "330302-XK-0001", "1", 12, 10, 9, 1, 10])
+    rows = [
+        [label for _key, label in COLUMNS],
+        ["2026-10", "330302-XK-0001", "1", 12, 10, 9, 1, 10],
+    ]
+    for row_number, row in enumerate(rows, 1):
+        for column, value in enumerate(row, 1):
+            xlsx_cell(sheet, row_number, column, value)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

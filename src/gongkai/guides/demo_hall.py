@@ -33,6 +33,24 @@ WINDOWS = {
         ("3", "投资项目综合窗口"),
     ],
 }
+#: which window takes which department's business: (words in the organisation's name, window);
+#: the last route takes everything else
+ROUTES = {
+    "yingjiang": [
+        (("市场监督",), "A01"),
+        (("住房和城乡建设", "发展和改革", "城市管理", "自然资源", "应急管理"), "A02"),
+        (("不动产",), "A03"),
+        (("人力资源和社会保障", "医疗保障"), "A05"),
+        (("公安",), "A06"),
+        (("税务",), "A07"),
+        (("民政", "卫生健康", "教育"), "A04"),
+    ],
+    "ouhai": [
+        (("市场监督", "商务"), "1"),
+        (("住房和城乡建设", "农业农村", "自然资源", "应急管理", "发展和改革"), "3"),
+        (("民政",), "2"),
+    ],
+}
 MONTHS = 6
 
 
@@ -72,13 +90,21 @@ def _load_site(site: Site, specs, rng: random.Random) -> str | None:
     Window.objects.bulk_create(new)
     windows = list(Window.objects.filter(site=site, number__in=[n for n, _ in specs]))
     windows.sort(key=lambda w: [n for n, _ in specs].index(w.number))
-    # each department's items go to one window (the last, 一件事, takes one of every few)
-    organisations = sorted({i.organisation_id for i in items})
-    general = windows[:-1] if len(windows) > 2 else windows
-    by_org = {org: general[n % len(general)] for n, org in enumerate(organisations)}
+    # each department's items go to the window of its kind of business (the 一件事 window,
+    # where there is one, also takes one of every few)
+    by_number = {w.number: w for w in windows}
+    routes = ROUTES[site.slug]
+
+    def window_of(item: ServiceItem) -> Window:
+        for words, number in routes:
+            if any(word in item.organisation.name for word in words):
+                return by_number[number]
+        return by_number[routes[-1][1]]
+
     through = Window.items.through
-    pairs = {(by_org[i.organisation_id].pk, i.pk) for i in items}
-    pairs |= {(windows[-1].pk, i.pk) for i in items[::5]}
+    pairs = {(window_of(i).pk, i.pk) for i in items}
+    if "A08" in by_number:
+        pairs |= {(by_number["A08"].pk, i.pk) for i in items[::5]}
     known = set(
         through.objects.filter(window__in=windows).values_list("window_id", "serviceitem_id")
     )
