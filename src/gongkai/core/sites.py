@@ -98,3 +98,15 @@ def openness_office(site: Site) -> Organisation | None:
         offices.filter(name__contains="公开").order_by("depth").first()
         or offices.order_by("depth").first()
     )
+
+
+def site_for_command(slug: str) -> Site:
+    """The site a console command names with --site, or a CommandError in Chinese that lists
+    the sites there are (every command says it the same way)."""
+    from django.core.management.base import CommandError
+
+    site = Site.objects.filter(slug=slug).first()
+    if site is None:
+        known = "、".join(Site.objects.order_by("id").values_list("slug", flat=True)) or "（无）"
+        raise CommandError(f"找不到站点“{slug}”。现有站点：{known}")
+    return site

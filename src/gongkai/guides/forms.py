@@ -19,6 +19,7 @@ from .models import (
     MaterialSource,
     Window,
 )
+from .workflow import GUIDE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 2})
@@ -90,25 +91,7 @@ class GuideForm(VersionForm):
     complaint_phone = forms.CharField(label=_("监督投诉电话"), required=False, max_length=100)
     most_once = forms.BooleanField(label=_("最多跑一次"), required=False)
 
-    FIELDS = [
-        "effective_from",
-        "change_reason",
-        "summary",
-        "legal_basis",
-        "applicant",
-        "statutory_limit_days",
-        "promised_limit_days",
-        "fee_free",
-        "fee_text",
-        "fee_basis",
-        "address",
-        "hours",
-        "online_url",
-        "visits_required",
-        "consult_phone",
-        "complaint_phone",
-        "most_once",
-    ]
+    FIELDS = GUIDE_FIELDS
 
     def __init__(self, *args, site=None, **kwargs):
         super().__init__(*args, **kwargs)

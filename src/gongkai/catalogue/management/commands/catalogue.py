@@ -9,16 +9,10 @@ from gongkai.catalogue.io.errors import CatalogueFileError
 from gongkai.catalogue.io.exporter import export_xlsx
 from gongkai.catalogue.io.importer import import_catalogue
 from gongkai.catalogue.models import Domain
-from gongkai.core.models import Site
 from gongkai.core.permissions import SYSTEM
+from gongkai.core.sites import site_for_command
 
-
-def _site(slug: str) -> Site:
-    site = Site.objects.filter(slug=slug).first()
-    if site is None:
-        known = "、".join(Site.objects.values_list("slug", flat=True)) or "（无）"
-        raise CommandError(f"找不到站点“{slug}”。现有站点：{known}")
-    return site
+_site = site_for_command
 
 
 class Command(BaseCommand):

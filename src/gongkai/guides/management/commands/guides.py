@@ -6,18 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from gongkai.catalogue.models import ListType
-from gongkai.core.models import Site
 from gongkai.core.permissions import SYSTEM, PermissionDenied
+from gongkai.core.sites import site_for_command
 from gongkai.guides.io import GuideFileError, export_guides, import_guides
 from gongkai.guides.lists import import_list, list_figures, list_type_of
 
-
-def _site(slug: str) -> Site:
-    site = Site.objects.filter(slug=slug).first()
-    if site is None:
-        known = "、".join(Site.objects.values_list("slug", flat=True)) or "（无）"
-        raise CommandError(f"找不到站点“{slug}”。现有站点：{known}")
-    return site
+_site = site_for_command
 
 
 class Command(BaseCommand):

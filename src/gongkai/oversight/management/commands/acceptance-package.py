@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongkai.core.models import Site
 from gongkai.core.permissions import SYSTEM
+from gongkai.core.sites import site_for_command
 from gongkai.oversight.acceptance import PackageFailed, build_acceptance_package, check_year
 
 
@@ -25,10 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="输出文件 FILE.zip")
 
     def handle(self, *args, **options):
-        site = Site.objects.filter(slug=options["site"]).first()
-        if site is None:
-            known = "、".join(Site.objects.values_list("slug", flat=True)) or "（无）"
-            raise CommandError(f"找不到站点“{options['site']}”。现有站点：{known}")
+        site = site_for_command(options["site"])
         try:
             year = check_year(options["year"])
         except PackageFailed as exc:

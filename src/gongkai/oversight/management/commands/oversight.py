@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from gongkai.core.models import Site
+from gongkai.core.sites import site_for_command
 
 from ...checks import (
     UnknownCheck,
@@ -52,11 +53,7 @@ class Command(BaseCommand):
         except UnknownCheck as exc:
             raise CommandError(str(exc)) from None
         if slug is not None:
-            site = Site.objects.filter(slug=slug).first()
-            if site is None:
-                known = "、".join(Site.objects.order_by("id").values_list("slug", flat=True))
-                raise CommandError(f"找不到站点“{slug}”。现有站点：{known or '（无）'}")
-            sites = [site]
+            sites = [site_for_command(slug)]
         else:
             sites = list(Site.objects.order_by("id"))
             if not sites:
