@@ -3,11 +3,28 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
+from ninja.security import SessionAuth
 
+from . import permissions
 from .models import Organisation, Site
+from .views import needs_second_factor
 from .workcalendar import add_working_days
 
 router = Router(tags=["基础"])
+
+
+class StaffSessionAuth(SessionAuth):
+    """The staff session for the API of every app: django session login (CSRF checked on
+    writes), a staff role and, when required, the second factor."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if not user or not permissions.is_staff_member(user) or needs_second_factor(request):
+            return None
+        return user
+
+
+staff_auth = StaffSessionAuth()
 
 
 class SiteOut(Schema):

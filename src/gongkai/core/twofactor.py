@@ -1,5 +1,5 @@
 """The second-factor rule, one for every staff entrance: the workbench (`staff_required`), the
-admin site (core/adminsite.py) and the API's session login (foi/api.py StaffSessionAuth).
+admin site (core/adminsite.py) and the API's session login (core/api.py StaffSessionAuth).
 
 Changing or deleting an authenticator needs a *fresh* verification: an unattended or stolen
 session must not be enough to take over someone's second factor.

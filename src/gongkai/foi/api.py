@@ -10,30 +10,16 @@ from django.db.models import Q
 from django_ratelimit.core import is_ratelimited
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import SessionAuth
 
 from gongkai.core import permissions
+from gongkai.core.api import staff_auth
 from gongkai.core.audit import client_ip
 from gongkai.core.pagination import MAX_LIMIT, Paging, page
-from gongkai.core.views import needs_second_factor
 
 from . import rules, workflow
 from .models import FoiRequest
 
 router = Router(tags=["依申请公开"])
-
-
-class StaffSessionAuth(SessionAuth):
-    """django session login (CSRF checked on writes), a staff role and, when required, 2FA."""
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        if not user or not permissions.is_staff_member(user) or needs_second_factor(request):
-            return None
-        return user
-
-
-staff_auth = StaffSessionAuth()
 
 
 class CaseOut(Schema):

@@ -8,31 +8,16 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import SessionAuth
 
 from gongkai.core import permissions
+from gongkai.core.api import staff_auth
 from gongkai.core.models import Site
 from gongkai.core.pagination import Paging, page
-from gongkai.core.views import needs_second_factor
 from gongkai.records.api import ApiTokenAuth
 
 from . import cases, hsds
 
 router = Router(tags=["办事服务"])
-
-
-class StaffSessionAuth(SessionAuth):
-    """The staff session as foi.api and oversight.api take it (CSRF checked on writes, a
-    staff role, the second factor when required); guides does not import foi."""
-
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        if not user or not permissions.is_staff_member(user) or needs_second_factor(request):
-            return None
-        return user
-
-
-staff_auth = StaffSessionAuth()
 
 
 def _hall_site(request, slug: str | None) -> Site:

@@ -8,9 +8,9 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from gongkai.core import permissions
+from gongkai.core.api import staff_auth
 from gongkai.core.models import Site
 from gongkai.core.pagination import Paging, page
-from gongkai.foi.api import staff_auth
 
 from . import figures
 from .dashboard import filtered_items
