@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import OperationalError
 from django.utils import timezone
 
 from gongkai.core import jobs
@@ -167,7 +168,13 @@ def test_scheduler_loop_publishes_a_scheduled_record(yingjiang):
     try:
         deadline = clock.monotonic() + 30
         while clock.monotonic() < deadline:
-            due.refresh_from_db()
+            try:
+                due.refresh_from_db()
+            except OperationalError:
+                # the in-memory SQLite test database is shared-cache: a read while the loop's
+                # connection writes the table is refused ("table is locked"), not queued
+                clock.sleep(0.2)
+                continue
             if due.state == State.PUBLISHED:
                 break
             clock.sleep(0.2)
