@@ -107,7 +107,7 @@ def service(guide: Guide) -> dict:
         "consult_phone": guide.consult_phone,
         "complaint_phone": guide.complaint_phone,
         "most_once": guide.most_once,
-        "identity_card_only": all(n.replaced for n in needs),
+        "identity_card_only": rules.identity_card_only(guide, needs),
         "bundles": [b.slug for b in item.bundles.all() if b.is_published],
         "life_events": [e.slug for e in item.life_events.all()],
         "version": guide.number,

@@ -92,7 +92,7 @@ def item(request: HttpRequest, code: str) -> HttpResponse:
             "item": service_item,
             "guide": guide,
             "needs": needs,
-            "identity_card_only": all(n.replaced for n in needs),
+            "identity_card_only": rules.identity_card_only(guide, needs),
             "steps": guide.steps.all(),
             "conditions": guide.conditions.all(),
             "windows": selectors.item_windows(service_item, guide),

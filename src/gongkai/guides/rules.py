@@ -108,10 +108,13 @@ def material_needs(guide: Guide) -> list[MaterialNeed]:
     return needs
 
 
-def identity_card_only(guide: Guide) -> bool:
+def identity_card_only(guide: Guide, needs: list[MaterialNeed] | None = None) -> bool:
     """仅凭身份证可办: every required material is the ID card itself or is replaced by the
-    shared library at a level that needs no paper (A, B, D)."""
-    return all(need.replaced for need in material_needs(guide))
+    shared library at a level that needs no paper (A, B, D). A page that already has the
+    guide's `material_needs` passes them, so they are not read twice."""
+    if needs is None:
+        needs = material_needs(guide)
+    return all(need.replaced for need in needs)
 
 
 def in_force_subquery(on: date | None = None) -> Subquery:

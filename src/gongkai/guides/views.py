@@ -99,7 +99,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
             "item": item,
             "guide": guide,
             "needs": needs,
-            "identity_card_only": all(n.replaced for n in needs),
+            "identity_card_only": rules.identity_card_only(guide, needs),
             "conditions": guide.conditions.all(),
             "steps": guide.steps.all(),
             "windows": selectors.item_windows(item, guide),
