@@ -11,6 +11,7 @@ from gongkai.core.api import router as core_router
 from gongkai.foi.api import router as foi_router
 from gongkai.guides.api import router as guides_router
 from gongkai.oversight.api import router as oversight_router
+from gongkai.participation.api import router as participation_router
 from gongkai.records.api import router as records_router
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api.add_router("/", foi_router)
 api.add_router("/", records_router)
 api.add_router("/", oversight_router)
 api.add_router("/", guides_router)
+api.add_router("/", participation_router)
 
 
 def _explain(error: dict) -> str:

@@ -83,6 +83,36 @@ def staff_login(browser, live_server, viewport=DESKTOP, username="yj_admin"):
     return context, page
 
 
+def logged_in_context(browser, live_server, user, viewport=DESKTOP):
+    """A new browser context already logged in as `user` (a person of the public, made with
+    tests/participation/factories.make_person): the session is created server-side and its
+    cookie handed to the browser, so tests of other pages need not go through registration.
+    Returns (context, page)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    context = browser.new_context(
+        viewport=viewport, locale="zh-CN", base_url=live_server.url, is_mobile=viewport == PHONE
+    )
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": session.session_key,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return context, context.new_page()
+
+
 def assert_accessible(page, label: str = "") -> None:
     """No serious or critical axe-core violations on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe

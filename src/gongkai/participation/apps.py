@@ -8,6 +8,8 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("公众参与")
 
     def ready(self) -> None:
+        from importlib import import_module
+
         from gongkai.core.demo import register_demo_loader
         from gongkai.core.extensions import (
             NavLink,
@@ -26,3 +28,11 @@ class ParticipationConfig(AppConfig):
         register_demo_loader(
             "participation", "gongkai.participation.demo.load_participation_demo", order=55
         )
+        # Each area registers what it plugs in (navigation, hub section, demo loader, jobs,
+        # workbench panels) from its own module, listed here.
+        for module in PLUGINS:
+            import_module(f"{self.name}.{module}").register()
+
+
+#: Modules of this app with a `register()`, in the order they register.
+PLUGINS: list[str] = []

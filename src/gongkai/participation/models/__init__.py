@@ -248,3 +248,8 @@ class ErrorReport(Feedback):
 
     def __str__(self) -> str:
         return f"网站纠错 {self.pk or ''}"
+
+
+# Each area of participation keeps its models in its own module of this package; they are
+# imported here so Django finds them (and `from gongkai.participation.models import X` works).
+from .accounts import PublicAccount  # noqa: E402,F401

@@ -1,0 +1,6 @@
+"""/api/v1/participation/…: open data of participation, only what is published (CSV and JSON).
+Each area adds its router here."""
+
+from ninja import Router
+
+router = Router(tags=["公众参与"])
