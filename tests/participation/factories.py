@@ -40,3 +40,23 @@ def make_staff(
     user = User.objects.create_user(username=username or f"staff{n}", password="x-unused-1")
     Membership.objects.create(user=user, organisation=organisation, role=str(role))
     return user
+
+
+def make_programme(organisation: Organisation, year: int = 2026, **fields):
+    """A livelihood-projects programme of `organisation`'s site (phase as given, default
+    solicitation)."""
+    from gongkai.participation.models import LivelihoodProgramme, ProgrammePhase
+
+    fields.setdefault("phase", ProgrammePhase.SOLICITATION)
+    fields.setdefault("title", f"{year} 年民生实事项目")
+    return LivelihoodProgramme.objects.create(
+        site=organisation.site, organisation=organisation, year=year, **fields
+    )
+
+
+def make_project(programme, title: str = "老旧小区加装电梯", **fields):
+    from gongkai.participation.models import LivelihoodProject, ProjectCategory
+
+    fields.setdefault("category", ProjectCategory.HOUSING)
+    fields.setdefault("description", f"{title}的项目内容。")
+    return LivelihoodProject.objects.create(programme=programme, title=title, **fields)

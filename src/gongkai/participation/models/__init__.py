@@ -253,3 +253,19 @@ class ErrorReport(Feedback):
 # Each area of participation keeps its models in its own module of this package; they are
 # imported here so Django finds them (and `from gongkai.participation.models import X` works).
 from .accounts import PublicAccount  # noqa: E402,F401
+from .projects import (  # noqa: E402,F401
+    Ballot,
+    BallotChoice,
+    DeputyRosterEntry,
+    LivelihoodProgramme,
+    LivelihoodProject,
+    Milestone,
+    ProgrammePhase,
+    ProgressUpdate,
+    ProjectCategory,
+    ProjectEvaluation,
+    ProjectFile,
+    ProjectState,
+    Proposal,
+    ProposalState,
+)
