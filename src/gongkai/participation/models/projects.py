@@ -306,6 +306,9 @@ class BallotChoice(models.Model):
             models.UniqueConstraint(fields=["ballot", "project"], name="ballot_choice_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.ballot} 选项 {self.pk or ''}"
+
 
 class Milestone(models.Model):
     """A dated step of implementation with a weight; a project's progress is the weighted share
