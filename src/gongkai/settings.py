@@ -282,7 +282,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 RATELIMIT_VIEW = "gongkai.core.views.rate_limited"
-# SMS gateway for applicant notices: a dotted path to a callable(phone, text); empty = log only.
+# SMS gateway (gongkai.core.sms): a dotted path to a callable(phone, text). The demo prints
+# messages (verification codes too) in its terminal; production needs the county's gateway,
+# without one nothing is sent (logged only) and sign-in by phone is not offered.
+SMS_SENDER = env("SMS_SENDER", "gongkai.core.sms.console_sender" if DEMO else "")
+# The older name, used when SMS_SENDER is empty.
 FOI_SMS_SENDER = env("FOI_SMS_SENDER", "")
 
 EMAIL_BACKEND = (

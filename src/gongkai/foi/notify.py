@@ -15,14 +15,13 @@ import contextvars
 import logging
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from gongkai.core import officialdoc
+from gongkai.core import sms as core_sms
 from gongkai.core.sites import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -210,13 +209,9 @@ def applicant(request_pk: int, kind: str) -> None:
 
 
 def send_sms(phone: str, text: str) -> None:
-    """Calls the callable named by settings.FOI_SMS_SENDER (dotted path, `f(phone, text)`);
-    without one, the message is only logged."""
-    path = getattr(settings, "FOI_SMS_SENDER", "")
-    if not path:
-        logger.info("短信（未配置发送通道，仅记录）%s：%s", phone[-4:], text)
-        return
-    import_string(path)(phone, text)
+    """Through the platform's one SMS sender (core.sms; settings.SMS_SENDER, or the older
+    FOI_SMS_SENDER)."""
+    core_sms.send_sms(phone, text)
 
 
 def remind_handlers(on: date | None = None, within_days: int = 3) -> int:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:pk>/act/<slug:action>/", views.message_action, name="action"),
     path("feedback/", views.feedback_list, name="feedback"),
     path("feedback/<slug:kind>/<int:pk>/", views.feedback_handle, name="handle"),
+    path("moderation/", views.moderation_list, name="moderation"),
+    path("moderation/<int:pk>/", views.moderation_decide, name="moderation_decide"),
 ]

@@ -14,8 +14,15 @@ from django.views.decorators.http import require_POST
 from gongkai.core import permissions
 from gongkai.core.views import staff_required
 
-from . import forms, rules
-from .models import ErrorReport, FeedbackState, Message, MessageState, Rating
+from . import forms, moderation, rules
+from .models import (
+    ErrorReport,
+    FeedbackState,
+    Message,
+    MessageState,
+    ModerationState,
+    Rating,
+)
 
 
 def scoped_messages(user):
@@ -203,3 +210,44 @@ def workbench_panel(request):
             "reports": scoped_feedback(ErrorReport, user).filter(state=FeedbackState.OPEN).count(),
         },
     )
+
+
+# --------------------------------------------------------------------------- 举报复核
+
+
+@staff_required
+def moderation_list(request: HttpRequest) -> HttpResponse:
+    """Items hidden after repeated reports, for the site's office admin to review (others see
+    an empty list)."""
+    show_open = request.GET.get("show", "open") != "all"
+    qs = moderation.cases_for(request.user)
+    if show_open:
+        qs = qs.filter(state=ModerationState.HIDDEN)
+    cases = [(case, moderation.flags_of(case).count()) for case in qs[:100]]
+    return render(
+        request,
+        "participation/staff/moderation.html",
+        {"cases": cases, "show_open": show_open},
+    )
+
+
+@staff_required
+@require_POST
+def moderation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_object_or_404(moderation.cases_for(request.user), pk=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("restore", "keep"):
+        flash.error(request, "未处理：请选择“恢复显示”或“继续隐藏”。")
+        return redirect("participation_staff:moderation")
+    try:
+        moderation.decide(
+            case,
+            restore=decision == "restore",
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+    except rules.RuleError as exc:
+        flash.error(request, f"未处理：{exc}")
+    else:
+        flash.success(request, "已恢复显示。" if decision == "restore" else "已确认继续隐藏。")
+    return redirect("participation_staff:moderation")

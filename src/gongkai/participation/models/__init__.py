@@ -252,7 +252,8 @@ class ErrorReport(Feedback):
 
 # Each area of participation keeps its models in its own module of this package; they are
 # imported here so Django finds them (and `from gongkai.participation.models import X` works).
-from .accounts import PublicAccount  # noqa: E402,F401
+from .accounts import CodeChannel, PublicAccount, VerificationCode  # noqa: E402,F401
+from .moderation import ContentFlag, FlagReason, ModerationCase, ModerationState  # noqa: E402,F401
 from .projects import (  # noqa: E402,F401
     Ballot,
     BallotChoice,

@@ -61,3 +61,31 @@ class PublicAccount(models.Model):
     @property
     def display_name(self) -> str:
         return self.public_name or f"网友{self.pk or 0:06d}"
+
+
+class CodeChannel(models.TextChoices):
+    PHONE = "phone", _("手机短信")
+    EMAIL = "email", _("电子邮件")
+
+
+class VerificationCode(models.Model):
+    """A 6-digit sign-in code sent to a phone or an e-mail address. Only its keyed hash is
+    stored; it expires, allows a few wrong tries and is used once (participation.accounts)."""
+
+    PERSONAL_FIELDS = ("address",)
+
+    channel = models.CharField(_("发送方式"), max_length=10, choices=CodeChannel.choices)
+    address = models.CharField(_("手机号或电子邮箱"), max_length=254)
+    code_hash = models.CharField(_("验证码摘要"), max_length=128)
+    attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    created_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("失效时间"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录验证码")
+        verbose_name_plural = _("登录验证码")
+        indexes = [models.Index(fields=["channel", "address", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"验证码 {self.pk or ''}"
