@@ -345,8 +345,9 @@ class PageTarget:
 
 def page_target(site: Site, path: str) -> PageTarget:
     """Resolve a page address of this site to the organisation responsible for it: a record's
-    page → the record's organisation; a published reply → the organisation that replied; any
-    other public page → the site's office. Only paths of
+    page → the record's organisation; a service guide (/services/items/…) → the item's
+    organisation, an organisation's service page → that organisation; a published reply → the
+    organisation that replied; any other public page → the site's office. Only paths of
     this platform are accepted (no other host, no staff pages), so nobody can file reports
     about arbitrary addresses."""
     path = (path or "").strip()
@@ -376,6 +377,23 @@ def page_target(site: Site, path: str) -> PageTarget:
         )
         if record is not None:
             return PageTarget(path, record.title[:300], record.organisation)
+    if match.view_name == "guides:item":  # a service guide → the item's organisation
+        from gongkai.guides.models import ItemStatus, ServiceItem
+
+        item = (
+            ServiceItem.objects.filter(site=site, code=match.kwargs.get("code"))
+            .exclude(status=ItemStatus.CANCELLED)
+            .select_related("organisation")
+            .first()
+        )
+        if item is not None and item.organisation.is_active:
+            return PageTarget(path, f"办事指南：{item.name}"[:300], item.organisation)
+    if match.view_name == "guides:organisation":  # an organisation's list of services
+        organisation = Organisation.objects.filter(
+            site=site, pk=match.kwargs.get("pk"), is_active=True
+        ).first()
+        if organisation is not None:
+            return PageTarget(path, f"{organisation.name}办事服务"[:300], organisation)
     if match.view_name == "participation:message":
         message = (
             Message.objects.filter(
