@@ -819,6 +819,17 @@ STAFF_URLS: dict[str, Entry] = {
         changes=True,
     ),
     "guides_staff:hall_statistics_template": Entry(allow(ADMIN, refused=FORBIDDEN)),
+    # 举报复核: the site's office admin restores or keeps hidden what repeated reports hid;
+    # other staff see an empty queue
+    "participation_staff:moderation": Entry(ANY_STAFF),
+    "participation_staff:moderation_decide": Entry(
+        post_only,
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["moderation_case"].pk},
+        data=lambda b: {"decision": "restore", "note": "矩阵复核"},
+        per_target=True,
+        changes=True,
+    ),
 }
 
 
@@ -1280,6 +1291,27 @@ def _hall_objects(bundle: Bundle) -> dict:
     return {"service_item": item, "window": window, "certificate": certificate}
 
 
+def _moderation_objects(bundle: Bundle) -> dict:
+    """A proposal of the bundle's organisation hidden by three people's reports."""
+    from gongkai.participation import moderation
+    from gongkai.participation.models import Proposal
+    from tests.participation.factories import make_person, make_programme
+
+    programme = make_programme(bundle.organisation, year=1900 + bundle.organisation.pk)
+    proposal = Proposal.objects.create(
+        programme=programme,
+        proposer=make_person(),
+        title="矩阵建议",
+        category="housing",
+        place="矩阵",
+        description="矩阵",
+    )
+    for _ in range(moderation.threshold()):
+        moderation.flag(proposal, make_person(), "spam")
+    case = moderation.ModerationCase.objects.get(object_id=proposal.pk)
+    return {"moderation_case": case}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back at the end; each
@@ -1314,6 +1346,8 @@ def world(django_db_setup, django_db_blocker):
                 bundle.extra.update(_oversight_objects(bundle))
             for bundle in bundles.values():
                 bundle.extra.update(_hall_objects(bundle))
+            for bundle in bundles.values():
+                bundle.extra.update(_moderation_objects(bundle))
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()
