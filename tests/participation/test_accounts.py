@@ -332,3 +332,19 @@ def test_parallel_first_sign_ins_of_one_phone_give_one_account():
     assert len(users) == parallel and len(set(users)) == 1
     assert PublicAccount.objects.filter(phone=PHONE).count() == 1
     assert User.objects.filter(public_account__isnull=True, username__startswith="p").count() == 0
+
+
+def test_the_demo_has_one_verified_person_who_can_sign_in(client, yingjiang, outbox):
+    from gongkai.core.demo import DEMO_LOADERS
+    from gongkai.participation.plugin_accounts import DEMO_PHONE, load_demo
+
+    assert (56, "participation_accounts", "gongkai.participation.plugin_accounts.load_demo") in (
+        DEMO_LOADERS
+    )
+    lines = load_demo()
+    assert DEMO_PHONE in lines[0] and "终端" in lines[0]
+    load_demo()
+    account = PublicAccount.objects.get(phone=DEMO_PHONE)
+    assert account.is_verified and accounts.is_person(account.user)
+    done = sign_in(client, address=DEMO_PHONE, outbox=outbox)
+    assert done.status_code == 302 and client.session["_auth_user_id"] == str(account.user_id)
