@@ -42,6 +42,6 @@ def load_demo() -> list[str]:
             user=user, phone=DEMO_PHONE, phone_verified_at=timezone.now(), public_name="演示网友"
         )
     return [
-        f"公众账号：手机号 {DEMO_PHONE}（或任意新手机号/邮箱注册），"
-        "在“公众登录”获取验证码，验证码显示在本终端。"
+        f"公众账号：在“公众登录”输入手机号 {DEMO_PHONE}（或任意新手机号注册），"
+        "短信验证码显示在本终端；邮箱验证码写入 var/mail 目录。"
     ]

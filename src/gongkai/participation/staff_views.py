@@ -223,7 +223,7 @@ def moderation_list(request: HttpRequest) -> HttpResponse:
     qs = moderation.cases_for(request.user)
     if show_open:
         qs = qs.filter(state=ModerationState.HIDDEN)
-    cases = [(case, moderation.flags_of(case).count()) for case in qs[:100]]
+    cases = list(qs[:100])
     return render(
         request,
         "participation/staff/moderation.html",
