@@ -62,6 +62,10 @@ def test_three_distinct_reporters_hide_it_and_the_office_sees_it(proposal, clien
     client.force_login(user("yj_admin"))
     queue = client.get("/staff/participation/moderation/")
     assert queue.status_code == 200 and "菱湖公园加装路灯" in queue.content.decode()
+    panel = client.get("/staff/").content.decode()
+    assert 'data-testid="moderation-hidden">1<' in panel
+    client.force_login(user("yj_editor"))
+    assert "moderation-hidden" not in client.get("/staff/").content.decode()
 
 
 def test_one_report_per_person_is_the_databases_rule(proposal):

@@ -208,6 +208,9 @@ def workbench_panel(request):
             "overdue": pending.filter(due_on__lt=today).count(),
             "ratings": scoped_feedback(Rating, user).filter(state=FeedbackState.OPEN).count(),
             "reports": scoped_feedback(ErrorReport, user).filter(state=FeedbackState.OPEN).count(),
+            "moderation": moderation.cases_for(user).filter(state=ModerationState.HIDDEN).count()
+            if permissions.organisations_for(user, moderation.REVIEW_ROLES).exists()
+            else None,
         },
     )
 
