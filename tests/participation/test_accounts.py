@@ -230,6 +230,16 @@ def test_rate_limit_per_address_across_ips(client, yingjiang, outbox):
     assert len(outbox) == 5
 
 
+def test_resending_counts_towards_the_limit_of_the_address(client, yingjiang, outbox):
+    client.post("/participate/account/login/", {"address": PHONE})
+    for _ in range(4):
+        VerificationCode.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+        assert client.post("/participate/account/login/code/", {"resend": "1"}).status_code == 302
+    VerificationCode.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert client.post("/participate/account/login/code/", {"resend": "1"}).status_code == 429
+    assert len(outbox) == 5
+
+
 def test_rate_limit_per_ip_across_addresses(client, yingjiang, outbox):
     for n in range(10):
         page = client.post("/participate/account/login/", {"address": f"1390000{n:04d}"})

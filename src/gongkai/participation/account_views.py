@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from gongkai.core import permissions
@@ -28,6 +29,9 @@ from .decorators import person_required
 from .rules import RuleError
 
 PENDING = "participation_signin"
+#: codes sent to one address, counted together for the first request and every resend
+CODE_GROUP = "participation.signin_code"
+CODES_PER_ADDRESS = "5/h"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -59,7 +63,7 @@ def _site_name(request) -> str:
 
 @never_cache
 @ratelimit(key="ip", rate="10/h", method="POST", block=False)
-@ratelimit(key=_address_key, rate="5/h", method="POST", block=False)
+@ratelimit(group=CODE_GROUP, key=_address_key, rate=CODES_PER_ADDRESS, method="POST", block=False)
 def login(request: HttpRequest) -> HttpResponse:
     """Step 1: the phone number or e-mail address. The answer is the same whether or not it
     has an account (the code creates one on first use)."""
@@ -106,6 +110,15 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = CodeForm(None if "resend" in request.POST else request.POST or None)
     context = {"form": form, "masked": masked, "by_phone": channel == "phone"}
     if request.method == "POST" and "resend" in request.POST:
+        if is_ratelimited(
+            request,
+            group=CODE_GROUP,
+            key=lambda group, request: f"{channel}:{address}",
+            rate=CODES_PER_ADDRESS,
+            method="POST",  # part of the counter's key: the same counter as login's
+            increment=True,
+        ):
+            return rate_limited(request)
         try:
             accounts.request_code(address, site_name=_site_name(request))
         except RuleError as exc:
