@@ -29,6 +29,9 @@ from tests.records.files import docx_bytes
 
 pytestmark = pytest.mark.django_db
 
+#: the last day of comment of `open_consultation`
+LAST = timezone.localdate() + timedelta(days=9)
+
 DRAFT = (
     "第一条 为规范城区停车管理，制定本办法。\n"
     "第二条 本办法适用于本区城市道路范围内的停车泊位。\n"
@@ -123,14 +126,16 @@ def test_a_consultation_cannot_close_while_a_comment_has_no_disposition(consulta
     spam = rules.submit_comment(make_person(), consultation, text="广告")
     rules.moderate(editor, spam, publish=False, reason="off_topic")
     with pytest.raises(RuleError, match="还有 2 条意见未处理"):
-        rules.close(editor, consultation)
+        rules.close(editor, consultation, today=LAST)
     rules.dispose(editor, a, Disposition.ADOPTED)
     with pytest.raises(RuleError, match="还有 1 条"):
-        rules.close(editor, consultation)
+        rules.close(editor, consultation, today=LAST)
     with pytest.raises(RuleError, match="说明理由"):
         rules.dispose(editor, b, Disposition.NOT_ADOPTED, "")
     rules.dispose(editor, b, Disposition.NOT_ADOPTED, "与上位法规定不一致。")
-    closed = rules.close(editor, consultation)
+    with pytest.raises(RuleError, match="期满前"):
+        rules.close(editor, consultation)
+    closed = rules.close(editor, consultation, today=LAST)
     assert closed.state == ConsultationState.CLOSED
     with pytest.raises(RuleError, match="已结束"):
         rules.submit_comment(make_person(), closed, text="迟到的意见")
@@ -162,7 +167,7 @@ def test_the_report_counts_match_the_comments(consultation, editor, reviewer):
     assert sum(n for _p, n, _c in report.per_paragraph) == report.considered == 6
     assert [p for p, _n, _c in report.per_paragraph] == ["第 1 段", "第 2 段"]
 
-    rules.close(editor, consultation)
+    rules.close(editor, consultation, today=LAST)
     rules.publish_report(reviewer, consultation)
     from docx import Document
 
@@ -195,7 +200,7 @@ def test_open_data_lists_only_published_consultations(housing, editor, reviewer,
 def test_the_final_text_differences_are_paragraph_level(
     consultation, editor, reviewer, housing, leaf
 ):
-    rules.close(editor, consultation)
+    rules.close(editor, consultation, today=LAST)
     final = published(
         editor, reviewer, housing, leaf, title="城区停车管理办法",
         body="<p>第一条 为规范城区停车管理，制定本办法。</p>"
@@ -272,7 +277,7 @@ def test_a_comment_racing_the_close_cannot_slip_through(housing, editor, reviewe
     def close():
         barrier.wait()
         try:
-            rules.close(editor, consultation)
+            rules.close(editor, consultation, today=consultation.closes_on)
             outcome["close"] = "ok"
         except RuleError:
             outcome["close"] = "refused"

@@ -468,15 +468,19 @@ def undisposed(consultation: Consultation):
     return consultation.comments.exclude(state=CommentState.REJECTED).filter(disposition="")
 
 
-def close(actor, consultation: Consultation) -> Consultation:
-    """End the consultation. Under the row lock comments also take, refused (naming how many)
-    while a comment not rejected has no disposition."""
+def close(actor, consultation: Consultation, today: date | None = None) -> Consultation:
+    """End the consultation, on or after its last day (the announced period is not cut
+    short). Under the row lock comments also take, refused (naming how many) while a comment
+    not rejected has no disposition."""
     permissions.require(actor, "结束征求意见", consultation, EDIT_ROLES)
+    today = today or timezone.localdate()
     with transaction.atomic():
         current = _locked(consultation)
         permissions.require(actor, "结束征求意见", current, EDIT_ROLES)
         if current.state != ConsultationState.PUBLISHED:
             raise RuleError("只有正在征求意见的事项可以结束。")
+        if today < current.closes_on:
+            raise RuleError(f"征求意见期至 {current.closes_on:%Y年%m月%d日}，期满前不能提前结束。")
         missing = undisposed(current).count()
         if missing:
             raise RuleError(
