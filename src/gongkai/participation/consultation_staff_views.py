@@ -207,7 +207,7 @@ def advisory_members(request: HttpRequest) -> HttpResponse:
         raise Http404
     form = forms.MemberForm(request.POST or None)
     if request.method == "POST":
-        permissions.require(request.user, "管理智囊团成员", site, rules.PUBLISH_ROLES)
+        permissions.require(request.user, "管理智囊团成员", site, rules.ADVISORY_ROLES)
         if form.is_valid():
             data = form.cleaned_data
             account = None

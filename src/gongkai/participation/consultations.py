@@ -43,6 +43,7 @@ from .rules import RuleError, plain_text, public_text
 #: office admin who did not draft it.
 EDIT_ROLES = (Role.EDITOR, Role.REVIEWER, Role.OFFICE_ADMIN)
 PUBLISH_ROLES = (Role.REVIEWER, Role.OFFICE_ADMIN)
+ADVISORY_ROLES = (Role.OFFICE_ADMIN,)
 MAX_TITLE = 200
 MAX_PURPOSE = 2000
 MAX_DRAFT = 100_000
@@ -736,8 +737,8 @@ def add_member(
     public_consent: bool = False,
 ) -> AdvisoryMember:
     """A member of 参政智囊团, with or without a public account; consent to the public list
-    recorded with its time."""
-    permissions.require(actor, "管理智囊团成员", site, PUBLISH_ROLES)
+    recorded with its time. The group is the site's, so the office admin keeps it."""
+    permissions.require(actor, "管理智囊团成员", site, ADVISORY_ROLES)
     name = plain_text(name, limit=50, multiline=False)
     expertise = plain_text(expertise, limit=200, multiline=False)
     if not name or not expertise:
