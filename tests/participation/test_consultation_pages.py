@@ -166,3 +166,51 @@ def test_the_hub_section_lists_the_open_consultation(yingjiang):
     assert [i.title for i in items] == ["迎江区城区道路停车管理办法（征求意见稿）"]
     assert items[0].note.startswith("征求意见截止")
     assert reverse(section.url_name) == "/participate/consultations/"
+
+
+def test_the_advisory_list_shows_only_consenting_members(client, yingjiang, settings):
+    settings.REQUIRE_2FA = False
+    admin = user("yj_admin")
+    rules.add_member(
+        admin, yingjiang, name="公开的专家", expertise="城市规划、交通", public_consent=True
+    )
+    rules.add_member(admin, yingjiang, name="不公开的专家", expertise="法律")
+    page = client.get(reverse("advisory:members")).content.decode()
+    assert "公开的专家" in page and "城市规划、交通" in page
+    assert "不公开的专家" not in page
+    # staff: an editor may not add members; the office admin may, with a verified account
+    client.force_login(user("yj_editor"))
+    url = reverse("advisory_staff:members")
+    assert client.post(url, {"name": "某", "expertise": "某"}).status_code == 403
+    person = make_person("13900001111")
+    client.force_login(admin)
+    response = client.post(
+        url, {"name": "有账号的专家", "expertise": "财政", "phone": "13900001111"}
+    )
+    assert response.status_code == 302
+    member = yingjiang.advisory_members.get(name="有账号的专家")
+    assert member.account == person.public_account and not member.public_consent
+    response = client.post(url, {"name": "无此账号", "expertise": "财政", "phone": "13900009999"})
+    assert response.status_code == 400 and "没有该手机号" in response.content.decode()
+
+
+def test_an_invited_member_sees_the_invitation_and_comments_as_advisory(
+    client, yingjiang, consultation, editor
+):
+    person = make_person()
+    member = rules.add_member(
+        user("yj_admin"), yingjiang, name="王教授", expertise="交通",
+        account=person.public_account, public_consent=True,
+    )  # fmt: skip
+    rules.invite(editor, member, consultation, "请提意见")
+    client.force_login(person)
+    page = client.get(reverse("advisory:invitations")).content.decode()
+    assert consultation.title in page and "请提意见" in page
+    url = reverse("consultations:comment", args=[consultation.pk])
+    assert "同意以本人姓名公开" in client.get(url).content.decode()
+    client.post(url, {"text": "专家意见", "name_consent": "on"})
+    comment = ConsultationComment.objects.get(consultation=consultation)
+    assert comment.advisory_member == member and comment.name_consent
+    rules.moderate(editor, comment, publish=True)
+    detail = client.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
+    assert "智囊团成员 王教授" in detail
