@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from gongkai.records.models import Kind
 from tests.browser.conftest import PHONE, assert_accessible, logged_in_context, staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,7 +43,7 @@ def world(transactional_db, settings):
     rules.publish(user("yj_reviewer"), c)
     leaf = make_leaf(site, "规范性文件", organisations=[housing], channels=["政府网站"])
     final = published(
-        user("yj_editor"), user("yj_reviewer"), housing, leaf, title="测试停车管理办法",
+        user("yj_editor"), user("yj_reviewer"), housing, leaf, kind=Kind.POLICY, document_number="迎建〔2026〕1号", title="测试停车管理办法",
         body="<p>第一条 为规范城区停车管理，制定本办法。</p>"
         "<p>第二条 停车泊位实行分时段差别化收费，夜间免费。</p>"
         "<p>第三条 本办法自发布之日起施行。</p>",

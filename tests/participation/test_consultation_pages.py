@@ -18,6 +18,7 @@ from gongkai.participation.models import (
     ConsultationComment,
     ConsultationState,
 )
+from gongkai.records.models import Kind
 from tests.conftest import user
 from tests.participation.factories import make_person
 from tests.records.conftest import published
@@ -112,7 +113,7 @@ def test_the_report_is_public_linked_from_the_final_policy(
     rules.close(editor, consultation)
     rules.publish_report(reviewer, consultation)
     final = published(
-        editor, reviewer, housing, leaf, title="停车管理办法",
+        editor, reviewer, housing, leaf, kind=Kind.POLICY, document_number="迎建〔2026〕1号", title="停车管理办法",
         body="<p>第一条 总则。</p><p>第二条 停车泊位实行分时段收费，夜间免费。</p>"
         "<p>第三条 本办法自发布之日起施行。</p>",
     )  # fmt: skip

@@ -22,6 +22,7 @@ from gongkai.participation.models import (
     DraftVersion,
 )
 from gongkai.participation.rules import RuleError
+from gongkai.records.models import Kind
 from tests.conftest import org, user
 from tests.participation.factories import make_person, make_staff
 from tests.records.conftest import published
@@ -202,7 +203,7 @@ def test_the_final_text_differences_are_paragraph_level(
 ):
     rules.close(editor, consultation, today=LAST)
     final = published(
-        editor, reviewer, housing, leaf, title="城区停车管理办法",
+        editor, reviewer, housing, leaf, kind=Kind.POLICY, document_number="迎建〔2026〕1号", title="城区停车管理办法",
         body="<p>第一条 为规范城区停车管理，制定本办法。</p>"
         "<p>第二条 本办法适用于本区城市道路和公共停车场。</p>"
         "<p>第三条 停车收费标准由区发展改革委会同有关部门制定。</p>",

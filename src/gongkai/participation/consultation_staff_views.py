@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.core import permissions
 from gongkai.core.views import staff_required
+from gongkai.records.models import Kind
 from gongkai.records.selectors import published_records
 
 from . import consultation_forms as forms
@@ -27,9 +28,11 @@ def scoped(user):
     )
 
 
-def _records(user):
-    return published_records().filter(
-        organisation__in=permissions.organisations_for(user, rules.EDIT_ROLES)
+def _records(user, **filters):
+    return (
+        published_records()
+        .filter(**filters)
+        .filter(organisation__in=permissions.organisations_for(user, rules.EDIT_ROLES))
     )
 
 
@@ -91,7 +94,7 @@ def _detail(request, consultation, status=200, **overrides):
         "days_left": rules.days_left(consultation),
         "publish_refusal": rules.publish_refusal(request.user, consultation),
         "version_form": forms.VersionForm(),
-        "final_form": forms.FinalForm(records=_records(request.user)),
+        "final_form": forms.FinalForm(records=_records(request.user, kind=Kind.POLICY)),
         "invite_form": forms.InviteForm(
             members=AdvisoryMember.objects.filter(site=consultation.site, is_active=True)
         ),
@@ -138,7 +141,7 @@ def consultation_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
             )
             done = "已保存新版本。"
         elif action == "final":
-            form = forms.FinalForm(request.POST, records=_records(request.user))
+            form = forms.FinalForm(request.POST, records=_records(request.user, kind=Kind.POLICY))
             if not form.is_valid():
                 return _detail(request, consultation, status=400, final_form=form)
             rules.link_final(request.user, consultation, form.cleaned_data["record"])

@@ -23,6 +23,7 @@ from gongkai.core.audit import record_event
 from gongkai.core.html import html_to_text
 from gongkai.core.models import AuditEventType, Organisation, Role
 from gongkai.core.uploads import SuspiciousFile, accept_by_content
+from gongkai.records.models import Kind
 
 from .accounts import require_person
 from .models import (
@@ -657,13 +658,15 @@ def report_docx(consultation: Consultation) -> bytes:
 
 
 def link_final(actor, consultation: Consultation, record) -> Consultation:
-    """The final policy: its text becomes the consultation's final version, so the public sees
+    """Link the final policy (a published record of kind 政策文件). The final policy: its text becomes the consultation's final version, so the public sees
     what changed between the last draft and the adopted text."""
     permissions.require(actor, "关联正式文件", consultation, EDIT_ROLES)
     if record.site_id != consultation.site_id:
         raise RuleError("只能关联本站的信息。")
     if record.published_at is None:
         raise RuleError("请选择已发布的正式文件。")
+    if record.kind != Kind.POLICY:
+        raise RuleError("正式文件须为已发布的政策文件（规范性文件）。")
     paragraphs = split_paragraphs(draft_text_from_record(record))
     with transaction.atomic():
         current = _locked(consultation)

@@ -1,5 +1,6 @@
-"""{% record_consultations record %}: on a public record page, the consultation whose final
-policy it is, with a link to its feedback report (意见采纳情况)."""
+"""{% record_consultations record %}: on a public policy's page, the consultation whose final
+text it is, with a link to its feedback report (意见采纳情况). Only policies are consulted on
+(and linked), so other records' pages keep their query budget (tests/records/test_page_speed)."""
 
 from django import template
 
@@ -10,4 +11,6 @@ register = template.Library()
 def record_consultations(record):
     from gongkai.participation.consultations import consultations_of_record
 
+    if record.kind != "policy":
+        return {"consultations": []}
     return {"consultations": list(consultations_of_record(record))}
