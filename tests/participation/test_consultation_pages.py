@@ -215,3 +215,20 @@ def test_an_invited_member_sees_the_invitation_and_comments_as_advisory(
     rules.moderate(editor, comment, publish=True)
     detail = client.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
     assert "智囊团成员 王教授" in detail
+
+
+def test_cached_public_pages_follow_the_report(
+    client, consultation, editor, reviewer, housing, leaf
+):
+    """Anonymous pages are cached per site version (portal.caching): publishing the report
+    must show its link on the final policy's page at once."""
+    final = published(
+        editor, reviewer, housing, leaf, kind=Kind.POLICY, document_number="迎建〔2026〕2号",
+        title="停车管理办法", body="<p>第一条 总则。</p>",
+    )  # fmt: skip
+    rules.close(editor, consultation)
+    rules.link_final(editor, consultation, final)
+    report_url = reverse("consultations:report", args=[consultation.pk])
+    assert report_url not in client.get(final.get_absolute_url()).content.decode()
+    rules.publish_report(reviewer, consultation)
+    assert report_url in client.get(final.get_absolute_url()).content.decode()

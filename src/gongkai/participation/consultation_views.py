@@ -35,6 +35,9 @@ def _public(request, pk):
     return consultation
 
 
+# The list and the page say how many days are left and whether comments are taken: they
+# change with the date, which the site's page-cache version does not, so they are not cached.
+@never_cache
 def consultation_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = [(c, rules.days_left(c, today)) for c in rules.published_consultations(_site(request))]
@@ -48,6 +51,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 def consultation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _public(request, pk)
     version = rules.latest_version(consultation)

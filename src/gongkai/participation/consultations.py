@@ -22,6 +22,7 @@ from gongkai.core import permissions
 from gongkai.core.audit import record_event
 from gongkai.core.html import html_to_text
 from gongkai.core.models import AuditEventType, Organisation, Role
+from gongkai.core.sites import touch_site
 from gongkai.core.uploads import SuspiciousFile, accept_by_content
 from gongkai.records.models import Kind
 
@@ -217,6 +218,8 @@ def _transition(actor, consultation, what, roles, before, after, message, **fiel
         old = current.state
         current.state = after
         current.save()
+        if ConsultationState.PUBLISHED in (old, after):
+            touch_site(current.site)  # the public pages (cached per site version) change
         record_event(
             AuditEventType.STATE_CHANGED,
             actor=actor,
@@ -420,6 +423,7 @@ def moderate(actor, comment: ConsultationComment, *, publish: bool, reason: str 
         current.moderated_by = permissions.user_of(actor)
         current.moderated_at = timezone.now()
         current.save()
+        touch_site(current.consultation.site)
         record_event(
             AuditEventType.STATE_CHANGED,
             actor=actor,
@@ -492,6 +496,7 @@ def close(actor, consultation: Consultation, today: date | None = None) -> Consu
         current.state = ConsultationState.CLOSED
         current.closed_at = timezone.now()
         current.save()
+        touch_site(current.site)
         record_event(
             AuditEventType.STATE_CHANGED,
             actor=actor,
@@ -610,6 +615,7 @@ def publish_report(actor, consultation: Consultation) -> Consultation:
             raise RuleError("意见采纳情况已发布。")
         current.report_published_at = timezone.now()
         current.save(update_fields=["report_published_at", "updated_at"])
+        touch_site(current.site)  # the report, and the link on the final policy's page
         record_event(
             AuditEventType.STATE_CHANGED,
             actor=actor,
@@ -683,6 +689,7 @@ def link_final(actor, consultation: Consultation, record) -> Consultation:
             is_final=True,
             created_by=permissions.user_of(actor),
         )
+        touch_site(current.site)
         record_event(
             AuditEventType.OBJECT_CHANGED,
             actor=actor,
@@ -758,6 +765,8 @@ def add_member(
             public_consent=public_consent,
             consent_recorded_at=timezone.now() if public_consent else None,
         )
+        if public_consent:
+            touch_site(site)
         record_event(
             AuditEventType.OBJECT_CREATED,
             actor=actor,
