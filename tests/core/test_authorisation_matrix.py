@@ -611,6 +611,51 @@ STAFF_URLS: dict[str, Entry] = {
         per_target=True,
         changes=True,
     ),
+    # 征求意见: the organisation's editors and reviewers (the office admin: the whole site)
+    # draft, moderate, dispose and close; the advisory group is the office admin's
+    "consultations_staff:list": Entry(ANY_STAFF),
+    "consultations_staff:create": Entry(
+        ANY_STAFF,
+        post=allow(WRITE, refused=FORM_REFUSED),
+        data=lambda b: {
+            "organisation": b.organisation.pk,
+            "title": "矩阵征求意见",
+            "opens_on": b.today.isoformat(),
+            "closes_on": b.today.isoformat(),
+            "text": "第一条 矩阵。",
+        },
+        per_target=True,
+        per_target_get=False,
+        changes=True,
+    ),
+    "consultations_staff:detail": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": b.extra["consultation"].pk}, per_target=True
+    ),
+    "consultations_staff:action": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["consultation_draft"].pk, "action": "submit"},
+        per_target=True,
+        changes=True,
+    ),
+    "consultations_staff:comment": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {
+            "pk": b.extra["consultation"].pk,
+            "comment_pk": b.extra["consultation_comment"].pk,
+            "action": "dispose",
+        },
+        data=lambda b: {"disposition": "adopted"},
+        per_target=True,
+        changes=True,
+    ),
+    "advisory_staff:members": Entry(
+        ANY_STAFF,
+        post=allow(ADMIN, other_site=(), refused=FORBIDDEN),
+        data=lambda b: {"name": "矩阵成员", "expertise": "矩阵领域"},
+        changes=True,
+    ),
     # 公开工作监测: every staff member sees it (the office admin and evaluator the whole site,
     # the others their own organisations: tests/oversight/test_dashboard.py); read-only
     "oversight_staff:dashboard": Entry(ANY_STAFF, post=post_only),
@@ -976,6 +1021,8 @@ API_OPERATIONS: dict[str, Entry] = {
     "gongkai_guides_hall_api_list_service_windows": PUBLIC,
     "gongkai_guides_hall_api_list_certificate_types": PUBLIC,
     "gongkai_guides_hall_api_list_service_scenarios": PUBLIC,
+    "gongkai_participation_api_consultations_consultations_json": PUBLIC,
+    "gongkai_participation_api_consultations_consultations_csv": PUBLIC,
     "gongkai_foi_api_list_cases": Entry(ANY_STAFF),
     "gongkai_oversight_api_list_figures": Entry(ANY_STAFF),
     "gongkai_oversight_api_figure_items": Entry(ANY_STAFF, kwargs=lambda b: {"code": "coverage"}),
@@ -1270,6 +1317,29 @@ def _oversight_objects(bundle: Bundle) -> dict:
     }
 
 
+def _consultation_objects(bundle: Bundle) -> dict:
+    """A consultation of the bundle's organisation open for comment with one comment, and a
+    draft one (its 提交审核 is the writing step of the action URL)."""
+    from gongkai.participation import consultations
+    from tests.participation.factories import make_person
+
+    def new(title):
+        return consultations.create_consultation(
+            SYSTEM, organisation=bundle.organisation, title=title, purpose="",
+            opens_on=bundle.today, closes_on=bundle.today, text="第一条 矩阵条款。",
+        )  # fmt: skip
+
+    published = new("矩阵征求意见")
+    consultations.submit(SYSTEM, published)
+    consultations.publish(SYSTEM, published)
+    comment = consultations.submit_comment(make_person(), published, text="矩阵意见")
+    return {
+        "consultation": published,
+        "consultation_draft": new("矩阵征求意见草稿"),
+        "consultation_comment": comment,
+    }
+
+
 def _hall_objects(bundle: Bundle) -> dict:
     """A service item of the bundle's organisation, a window accepting it and a library entry
     of the bundle's site (the hall belongs to the site: "other_org" has its own of the same)."""
@@ -1348,6 +1418,8 @@ def world(django_db_setup, django_db_blocker):
                 bundle.extra.update(_hall_objects(bundle))
             for bundle in bundles.values():
                 bundle.extra.update(_moderation_objects(bundle))
+            for bundle in bundles.values():
+                bundle.extra.update(_consultation_objects(bundle))
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()

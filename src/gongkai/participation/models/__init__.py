@@ -254,6 +254,18 @@ class ErrorReport(Feedback):
 # imported here so Django finds them (and `from gongkai.participation.models import X` works).
 from .accounts import CodeChannel, PublicAccount, VerificationCode  # noqa: E402,F401
 from .moderation import ContentFlag, FlagReason, ModerationCase, ModerationState  # noqa: E402,F401
+from .consultations import (  # noqa: E402,F401
+    AdvisoryInvitation,
+    AdvisoryMember,
+    CommentState,
+    Consultation,
+    ConsultationComment,
+    ConsultationState,
+    Disposition,
+    DraftSource,
+    DraftVersion,
+    RejectionReason,
+)
 from .projects import (  # noqa: E402,F401
     Ballot,
     BallotChoice,
