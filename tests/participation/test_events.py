@@ -413,3 +413,33 @@ def test_audit_events_carry_no_statement():
     rules.apply(event, make_person(), "我的手机 13912345678")
     for e in AuditEvent.objects.filter(object_type="participation.registration"):
         assert "13912345678" not in str(e.after) + str(e.before) + e.object_repr
+
+
+# --------------------------------------------------------------------------- plug-ins
+
+
+@pytest.mark.django_db
+def test_demo_hub_section_jobs_and_staff_link(yingjiang, client):
+    from gongkai.core import jobs
+    from gongkai.core.demo import DEMO_LOADERS
+    from gongkai.core.extensions import staff_nav
+    from gongkai.participation.event_demo import load_events_demo
+    from gongkai.participation.hub import hub_sections
+
+    assert any(n == "participation_events" and o == 58 for o, n, _p in DEMO_LOADERS)
+    assert any(link.url_name == "events_staff:list" and link.order == 47 for link in staff_nav)
+    assert {"participation.event_reminders", "participation.event_draws"} <= set(jobs.JOBS)
+
+    lines = load_events_demo()
+    assert lines and load_events_demo() == []  # once
+    open_day, meeting = Event.objects.filter(site=yingjiang).order_by("starts_at")[::-1]
+    assert open_day.kind == "open_day" and open_day.registrations.count() == 4
+    f = rules.figures(meeting)
+    assert meeting.minutes_published_at and (f.applied, f.confirmed, f.checked_in) == (6, 6, 4)
+
+    section = next(s for s in hub_sections if s.key == "events")
+    assert section.title == "开放日与列席"
+    items = section.items(yingjiang)
+    assert [i.title for i in items] == [open_day.title]  # upcoming only
+    assert "剩余名额 21" in items[0].note
+    assert items[0].url == reverse("events:detail", args=[open_day.pk])
