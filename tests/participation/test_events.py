@@ -135,6 +135,8 @@ def test_fifty_parallel_registrations_fill_twenty_places_exactly():
         def run(share):
             connections["default"] = wrapper(settings, "default")
             try:
+                # connected before the barrier, so the applications race, not the connections
+                connections["default"].ensure_connection()
                 barrier.wait()
                 for person in share:
                     outcomes.append(rules.apply(event, person, "并发报名").state)
