@@ -656,6 +656,67 @@ STAFF_URLS: dict[str, Entry] = {
         data=lambda b: {"name": "矩阵成员", "expertise": "矩阵领域"},
         changes=True,
     ),
+    # 开放日、公众列席、听证: the organising organisation's editors and reviewers, the office
+    # admin for the whole site; other staff see an empty list and no event
+    "events_staff:list": Entry(ANY_STAFF),
+    "events_staff:new": Entry(
+        ANY_STAFF,
+        post=allow(WRITE, refused=FORM_REFUSED),
+        data=lambda b: {"organisation": b.organisation.pk, **_event_form(b.extra["event_draft"])},
+        per_target=True,
+        per_target_get=False,
+        changes=True,
+    ),
+    "events_staff:detail": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": b.extra["event_draft"].pk}, per_target=True
+    ),
+    "events_staff:edit": Entry(
+        allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["event_draft"].pk},
+        data=lambda b: {**_event_form(b.extra["event_draft"]), "title": "矩阵修改的活动"},
+        per_target=True,
+        changes=True,
+    ),
+    "events_staff:publish": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["event_draft"].pk},
+        per_target=True,
+        changes=True,
+    ),
+    "events_staff:draw": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["event_draw"].pk},
+        per_target=True,
+        changes=True,
+    ),
+    "events_staff:registration": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {
+            "pk": b.extra["event_approval"].pk,
+            "rid": b.extra["event_pending"].pk,
+            "action": "reject",
+        },
+        data=lambda b: {"reason": "矩阵不通过"},
+        per_target=True,
+        changes=True,
+    ),
+    "events_staff:checkin": Entry(
+        allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["event_held"].pk},
+        data=lambda b: {"code": b.extra["event_confirmed"].code},
+        per_target=True,
+        changes=True,
+    ),
+    "events_staff:minutes": Entry(
+        allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["event_held"].pk},
+        data=lambda b: {"text": "矩阵纪要"},
+        per_target=True,
+        changes=True,
+    ),
     # 公开工作监测: every staff member sees it (the office admin and evaluator the whole site,
     # the others their own organisations: tests/oversight/test_dashboard.py); read-only
     "oversight_staff:dashboard": Entry(ANY_STAFF, post=post_only),
@@ -1023,6 +1084,8 @@ API_OPERATIONS: dict[str, Entry] = {
     "gongkai_guides_hall_api_list_service_scenarios": PUBLIC,
     "gongkai_participation_api_consultations_consultations_json": PUBLIC,
     "gongkai_participation_api_consultations_consultations_csv": PUBLIC,
+    "gongkai_participation_api_events_event_figures_json": PUBLIC,
+    "gongkai_participation_api_events_event_figures_csv": PUBLIC,
     "gongkai_foi_api_list_cases": Entry(ANY_STAFF),
     "gongkai_oversight_api_list_figures": Entry(ANY_STAFF),
     "gongkai_oversight_api_figure_items": Entry(ANY_STAFF, kwargs=lambda b: {"code": "coverage"}),
@@ -1288,6 +1351,75 @@ def _bundle(slug: str, name: str, second: str, editor: str, reviewer: str) -> Bu
     )
 
 
+def _event_objects(bundle: Bundle) -> dict:
+    """Events of the bundle's organisation, made through participation.events: a draft, an
+    approval event with a pending application, a closed draw and a held event with a confirmed
+    registration (for check-in and minutes)."""
+    from datetime import timedelta
+
+    from gongkai.participation import events as event_rules
+    from gongkai.participation.models import Event
+    from tests.participation.factories import make_person
+
+    now = timezone.now().replace(second=0, microsecond=0)
+
+    def make(selection, publish=True):
+        event = event_rules.create_event(
+            SYSTEM,
+            organisation=bundle.organisation,
+            kind="open_day",
+            title="矩阵活动",
+            place="会议室",
+            starts_at=now + timedelta(days=5),
+            ends_at=now + timedelta(days=5, hours=2),
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=3),
+            capacity=10,
+            reserved=2,
+            selection=selection,
+        )
+        return event_rules.publish_event(SYSTEM, event) if publish else event
+
+    def held(event):
+        Event.objects.filter(pk=event.pk).update(
+            opens_at=now - timedelta(days=9),
+            closes_at=now - timedelta(days=8),
+            starts_at=now - timedelta(days=7),
+            ends_at=now - timedelta(days=7) + timedelta(hours=2),
+        )
+        return Event.objects.get(pk=event.pk)
+
+    approval, draw, first_come = make("approval"), make("draw"), make("first_come")
+    pending = event_rules.apply(approval, make_person())
+    event_rules.apply(draw, make_person())
+    confirmed = event_rules.apply(first_come, make_person())
+    return {
+        "event_draft": make("approval", publish=False),
+        "event_approval": approval,
+        "event_pending": pending,
+        "event_draw": held(draw),
+        "event_held": held(first_come),
+        "event_confirmed": confirmed,
+    }
+
+
+def _event_form(event) -> dict:
+    when = lambda dt: timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    return {
+        "kind": event.kind,
+        "title": event.title,
+        "description": "",
+        "place": event.place,
+        "starts_at": when(event.starts_at),
+        "ends_at": when(event.ends_at),
+        "opens_at": when(event.opens_at),
+        "closes_at": when(event.closes_at),
+        "capacity": event.capacity,
+        "reserved": event.reserved,
+        "selection": event.selection,
+    }
+
+
 def _oversight_objects(bundle: Bundle) -> dict:
     """An inspection with an item assigned to the bundle's organisation (with one evidence
     file), and an evaluation sheet of the organisation, made through the services."""
@@ -1420,6 +1552,8 @@ def world(django_db_setup, django_db_blocker):
                 bundle.extra.update(_moderation_objects(bundle))
             for bundle in bundles.values():
                 bundle.extra.update(_consultation_objects(bundle))
+            for bundle in bundles.values():
+                bundle.extra.update(_event_objects(bundle))
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()
@@ -1454,6 +1588,12 @@ def world(django_db_setup, django_db_blocker):
             outer.__exit__(None, None, None)
 
 
+def _event_models():
+    from gongkai.participation.models import Event, Registration
+
+    return [Event, Registration]
+
+
 def _guides_models():
     from gongkai.guides.models import CaseStatistic, CertificateType, Material, Window
 
@@ -1465,6 +1605,7 @@ WATCHED = [
     *_guides_models(),
     Message,
     ErrorReport,
+    *_event_models(),
     AnnualReport,
     WorkPlan,
     PlanStep,

@@ -8,3 +8,7 @@ router = Router(tags=["公众参与"])
 from .api_consultations import router as _consultations_router  # noqa: E402
 
 router.add_router("", _consultations_router)
+
+from .api_events import router as events_router  # noqa: E402
+
+router.add_router("", events_router)

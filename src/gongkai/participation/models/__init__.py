@@ -266,6 +266,7 @@ from .consultations import (  # noqa: E402,F401
     DraftVersion,
     RejectionReason,
 )
+from .events import Event, EventKind, EventState, Registration, RegistrationState, Selection  # noqa: E402,F401
 from .projects import (  # noqa: E402,F401
     Ballot,
     BallotChoice,
