@@ -176,6 +176,13 @@ def test_propose_page_sends_strangers_to_log_in_and_refuses_bad_input(client, pr
     assert "护学通道" in page and name in page
 
 
+def test_the_proposal_form_is_rate_limited(client, programme):
+    client.force_login(make_person())
+    url = reverse("projects:propose", args=[programme.year])
+    statuses = [client.post(url, {"title": ""}).status_code for _ in range(11)]
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+
+
 def test_public_list_hides_hidden_proposals_and_shows_merges(client, programme, admin):
     kept = _propose(programme, title="加装电梯")
     duplicate = _propose(programme, title="电梯补贴")
@@ -328,6 +335,7 @@ def test_no_count_anywhere_while_the_vote_is_open(client, office, admin, setting
     for name in ("results.json", "results.csv"):
         response = client.get(f"/api/v1/participation/projects/yingjiang/{programme.year}/{name}")
         assert response.status_code == 404
+        assert "票决结果尚未公布" in response.json()["detail"]
     client.force_login(admin)
     staff = client.get(reverse("projects_staff:programme", args=[programme.year]))
     assert staff.status_code == 200

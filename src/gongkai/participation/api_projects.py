@@ -7,9 +7,10 @@ from __future__ import annotations
 import io
 import json
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router
+from ninja.errors import HttpError
 
 from gongkai.core.exports import SafeCsvWriter
 from gongkai.core.models import Site
@@ -28,7 +29,7 @@ def _programme(site: str, year: int):
 
 def _candidate_rows(programme) -> list[dict]:
     if not projects.candidates_published(programme):
-        raise Http404("候选项目尚未公示")
+        raise HttpError(404, "候选项目尚未公示。")
     rows = []
     for c in projects.public_candidates(programme):
         rows.append(
@@ -49,7 +50,7 @@ def _candidate_rows(programme) -> list[dict]:
 
 def _result_rows(programme) -> list[dict]:
     if not projects.results_published(programme):
-        raise Http404("票决结果尚未公布")
+        raise HttpError(404, "票决结果尚未公布，票决截止并由办公室公布后提供。")
     return [
         {
             "rank": c["rank"],
