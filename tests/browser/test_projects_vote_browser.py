@@ -98,6 +98,7 @@ def test_propose_screen_vote_and_publish(world, browser, live_server):
         assert (
             "可行，列入候选" in office.get_by_test_id(f"proposal-state-{proposal.pk}").inner_text()
         )
+    assert_accessible(office, "staff programme page, screening")
     office.get_by_role("button", name="公示候选项目（进入“候选项目公示”）").click()
     assert office.get_by_test_id("phase").inner_text() == "当前阶段：候选项目公示"
     # the roster and the vote's times
@@ -128,6 +129,7 @@ def test_propose_screen_vote_and_publish(world, browser, live_server):
     deputy_a.get_by_role("link", name="进入票决").click()
     second_tab = a_context.new_page()
     second_tab.goto(deputy_a.url)
+    assert_accessible(deputy_a, "ballot page")
     deputy_a.get_by_label("老旧小区加装电梯").check()
     deputy_a.get_by_label("社区老年食堂").check()
     deputy_a.get_by_role("button", name="提交选票").click()

@@ -145,7 +145,14 @@ def test_only_verified_people_propose_and_only_during_solicitation(programme, of
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("-1", "负数"), ("1.234", "两位小数"), ("十万", "请填写数字"), ("1e20", "过大"), ("NaN", "")],
+    [
+        ("-1", "负数"),
+        ("1.234", "两位小数"),
+        ("十万", "请填写数字"),
+        ("1e20", "过大"),
+        ("NaN", "请填写数字"),
+        ("Infinity", "请填写数字"),
+    ],
 )
 def test_estimated_cost_is_a_checked_decimal(value, message):
     with pytest.raises(projects.RuleError, match=message):
@@ -479,3 +486,16 @@ def test_demo_opens_a_vote_yj_deputy_can_use(demo):
     assert programme.proposals.filter(state=ProposalState.NOT_FEASIBLE).count() == 1
     assert projects.cast_ballot(programme, user("yj_deputy2"), [programme.projects.first()])
     assert SYSTEM  # the demo ran as the system actor
+
+
+def test_hub_section_and_staff_link_are_registered(programme):
+    from gongkai.core.extensions import staff_nav
+    from gongkai.participation.hub import hub_sections
+
+    section = next(s for s in hub_sections if s.key == "projects")
+    assert section.title == "民生实事项目"
+    items = section.items(programme.site)
+    assert [i.title for i in items] == [programme.title]
+    assert items[0].url == reverse("projects:programme", args=[programme.year])
+    link = next(n for n in staff_nav if n.url_name == "projects_staff:index")
+    assert (link.label, link.order) == ("民生实事项目", 48)

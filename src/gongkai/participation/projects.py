@@ -486,7 +486,9 @@ def parse_cost(value) -> Decimal | None:
         cost = Decimal(str(value).strip().replace(",", "").replace("，", ""))
     except InvalidOperation:
         raise RuleError("估算投资请填写数字（单位：万元），例如 120 或 85.5。") from None
-    if not cost.is_finite() or cost < 0:
+    if not cost.is_finite():
+        raise RuleError("估算投资请填写数字（单位：万元），例如 120 或 85.5。")
+    if cost < 0:
         raise RuleError("估算投资不能为负数。")
     if cost > MAX_COST:
         raise RuleError("估算投资过大，请核对单位（万元）。")
