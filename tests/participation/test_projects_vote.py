@@ -499,3 +499,40 @@ def test_hub_section_and_staff_link_are_registered(programme):
     assert items[0].url == reverse("projects:programme", args=[programme.year])
     link = next(n for n in staff_nav if n.url_name == "projects_staff:index")
     assert (link.label, link.order) == ("民生实事项目", 48)
+
+
+def test_the_office_settles_a_tie_through_the_settings_form(client, office, admin, settings):
+    """During the vote the settings form posts the vote's times to the minute: that is no
+    change of them, so the office can still change the number to select."""
+    settings.REQUIRE_2FA = False
+    programme, (lift, canteen, school), (deputy, second) = _voting(office, admin, select=1)
+    projects.cast_ballot(programme, deputy, [lift])
+    projects.cast_ballot(programme, second, [canteen])
+    programme = projects.close_vote(programme, admin)
+    client.force_login(admin)
+    url = reverse("projects_staff:programme_action", args=[programme.year, "settings"])
+    local = lambda dt: timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")  # noqa: E731
+    form = {
+        "title": programme.title,
+        "vote_opens_at": local(programme.vote_opens_at),
+        "vote_closes_at": local(programme.vote_closes_at),
+        "choices_per_ballot": programme.choices_per_ballot,
+        "projects_to_select": 2,
+    }
+    assert client.post(url, form).status_code == 302
+    changed = client.post(url, {**form, "choices_per_ballot": 1})
+    assert changed.status_code == 400 and "不能再修改" in changed.content.decode()
+    programme = projects.publish_results(programme, admin)
+    assert programme.projects.filter(state=ProjectState.SELECTED).count() == 2
+
+
+def test_a_candidate_withdrawn_before_publication_sends_its_proposals_back(programme, admin):
+    a = _propose(programme, title="甲")
+    programme = projects.advance(programme, P.SCREENING, admin)
+    a = projects.screen_proposal(a, admin, feasible=True, reason="可行")
+    with pytest.raises(projects.RuleError, match="撤回理由"):
+        projects.withdraw_candidate(a.project, admin, "")
+    projects.withdraw_candidate(a.project, admin, "误列")
+    a.refresh_from_db()
+    assert a.state == ProposalState.SUBMITTED and a.project is None
+    assert not programme.projects.exists()

@@ -412,7 +412,7 @@ def edit_programme(
             for name in (*DATE_FIELDS, *NUMBER_FIELDS)
         }
         merged = _checked_dates(merged)
-        changed = {n: v for n, v in merged.items() if getattr(current, n) != v}
+        changed = {n: v for n, v in merged.items() if not _same(getattr(current, n), v)}
         if reached(current, ProgrammePhase.VOTING):
             locked = {"vote_opens_at", "choices_per_ballot"} & set(changed)
             if "vote_closes_at" in changed:
@@ -439,6 +439,14 @@ def edit_programme(
         )
         touch_site(current.site)
     return current
+
+
+def _same(stored, given) -> bool:
+    """A time typed into a form has minutes, not seconds: the stored one truncated to the
+    minute is the same time (so saving the settings form does not "change" the vote's times)."""
+    if isinstance(stored, datetime) and isinstance(given, datetime):
+        return stored.replace(second=0, microsecond=0) == given.replace(second=0, microsecond=0)
+    return stored == given
 
 
 def _jsonable(value):
