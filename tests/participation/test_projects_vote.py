@@ -183,6 +183,17 @@ def test_propose_page_sends_strangers_to_log_in_and_refuses_bad_input(client, pr
     assert "护学通道" in page and name in page
 
 
+def test_one_person_proposes_at_most_five_a_year(programme, office, admin):
+    person = make_person()
+    for n in range(projects.MAX_PROPOSALS_PER_PERSON):
+        _propose(programme, person, title=f"建议{n}")
+    with pytest.raises(projects.RuleError, match="最多提出 5 条"):
+        _propose(programme, person, title="第六条")
+    assert _propose(programme, make_person(), title="别人的")  # another person still may
+    with pytest.raises(projects.RuleError, match="已存在"):
+        projects.create_programme(office.site, programme.year, admin)
+
+
 def test_the_proposal_form_is_rate_limited(client, programme):
     client.force_login(make_person())
     url = reverse("projects:propose", args=[programme.year])

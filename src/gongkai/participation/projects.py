@@ -348,16 +348,16 @@ def create_programme(
                 organisation=organisation,
                 **_checked_dates(dates),
             )
+            record_event(
+                AuditEventType.OBJECT_CREATED,
+                actor=actor,
+                obj=programme,
+                after={"year": year},
+                message="新建民生实事项目年度征集",
+            )
+            touch_site(site)
     except IntegrityError:
         raise RuleError(f"{year} 年度的民生实事项目已存在。") from None
-    record_event(
-        AuditEventType.OBJECT_CREATED,
-        actor=actor,
-        obj=programme,
-        after={"year": year},
-        message="新建民生实事项目年度征集",
-    )
-    touch_site(site)
     return programme
 
 
@@ -772,16 +772,16 @@ def add_deputy(
             entry = DeputyRosterEntry.objects.create(
                 programme=programme, user=user, delegation=delegation
             )
+            record_event(
+                AuditEventType.OBJECT_CREATED,
+                actor=actor,
+                obj=entry,
+                site=programme.site,
+                after={"programme": programme.pk, "user": user.pk},
+                message="添加票决代表",
+            )
     except IntegrityError:
         raise RuleError("该代表已在名单中。") from None
-    record_event(
-        AuditEventType.OBJECT_CREATED,
-        actor=actor,
-        obj=entry,
-        site=programme.site,
-        after={"programme": programme.pk, "user": user.pk},
-        message="添加票决代表",
-    )
     return entry
 
 
