@@ -936,7 +936,90 @@ STAFF_URLS: dict[str, Entry] = {
         per_target=True,
         changes=True,
     ),
+    # 民生实事项目 up to the vote: the office admin of the site runs the year (the pages work on
+    # the staff member's own site); only a deputy on the year's roster gets the ballot
+    "projects_staff:index": Entry(
+        ANY_STAFF,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {"year": 2040},
+        changes=True,
+    ),
+    "projects_staff:programme": Entry(
+        allow(ADMIN, refused=FORBIDDEN), kwargs=lambda b: {"year": _vote_programme(b).year}
+    ),
+    "projects_staff:programme_action": Entry(
+        post_only,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        kwargs=lambda b: {"year": _vote_programme(b).year, "action": "close_vote"},
+        changes=True,
+    ),
+    "projects_staff:proposal_action": Entry(
+        post_only,
+        post=allow(ADMIN, refused=FORBIDDEN),
+        kwargs=lambda b: {
+            "year": _screening(b)[0].year,
+            "pk": _screening(b)[1].pk,
+            "action": "screen",
+        },
+        data=lambda b: {
+            f"s{_screening(b)[1].pk}-feasible": "0",
+            f"s{_screening(b)[1].pk}-reason": "矩阵筛选",
+        },
+        changes=True,
+    ),
+    "projects_staff:candidate": Entry(
+        allow(ADMIN, refused=FORBIDDEN),
+        kwargs=lambda b: {"year": _screening(b)[0].year, "pk": _screening(b)[2].pk},
+        data=lambda b: {"title": "矩阵候选", "category": "housing", "description": "矩阵"},
+        changes=True,
+    ),
+    "projects_staff:vote": Entry(
+        allow({"deputy"}, refused=FORBIDDEN),
+        kwargs=lambda b: {"year": _vote_programme(b).year},
+        data=lambda b: {"projects": [_vote_programme(b).projects.first().pk]},
+        changes=True,
+    ),
 }
+
+
+def _vote_programme(b: Bundle):
+    """The bundle site's programme of 2039 with its vote open, two candidates and yj_deputy on
+    the roster (made on first use, inside the cell's savepoint)."""
+    from datetime import timedelta
+
+    from gongkai.participation.models import DeputyRosterEntry, LivelihoodProgramme
+    from tests.participation.factories import make_programme, make_project
+
+    programme = LivelihoodProgramme.objects.filter(site=b.site, year=2039).first()
+    if programme is None:
+        now = timezone.now()
+        programme = make_programme(
+            b.organisation, 2039, phase="voting", candidates_published_at=now,
+            vote_opens_at=now - timedelta(hours=1), vote_closes_at=now + timedelta(days=1),
+        )  # fmt: skip
+        make_project(programme, "矩阵候选甲")
+        make_project(programme, "矩阵候选乙")
+        deputy = User.objects.get(
+            username="yj_deputy" if b.site.slug == "yingjiang" else "oh_deputy"
+        )
+        DeputyRosterEntry.objects.create(programme=programme, user=deputy)
+    return programme
+
+
+def _screening(b: Bundle):
+    """(programme of 2038 in screening, a proposal to screen, a candidate) of the bundle site."""
+    from gongkai.participation.models import LivelihoodProgramme, Proposal
+    from tests.participation.factories import make_person, make_programme, make_project
+
+    programme = LivelihoodProgramme.objects.filter(site=b.site, year=2038).first()
+    if programme is None:
+        programme = make_programme(b.organisation, 2038, phase="screening")
+        Proposal.objects.create(
+            programme=programme, proposer=make_person(), title="矩阵建议", category="housing",
+            place="某街道", description="矩阵",
+        )  # fmt: skip
+        make_project(programme, "矩阵候选")
+    return programme, programme.proposals.first(), programme.projects.first()
 
 
 def _guide(b: Bundle):
@@ -1086,6 +1169,10 @@ API_OPERATIONS: dict[str, Entry] = {
     "gongkai_participation_api_consultations_consultations_csv": PUBLIC,
     "gongkai_participation_api_events_event_figures_json": PUBLIC,
     "gongkai_participation_api_events_event_figures_csv": PUBLIC,
+    "gongkai_participation_api_projects_candidates_json": PUBLIC,
+    "gongkai_participation_api_projects_candidates_csv": PUBLIC,
+    "gongkai_participation_api_projects_results_json": PUBLIC,
+    "gongkai_participation_api_projects_results_csv": PUBLIC,
     "gongkai_foi_api_list_cases": Entry(ANY_STAFF),
     "gongkai_oversight_api_list_figures": Entry(ANY_STAFF),
     "gongkai_oversight_api_figure_items": Entry(ANY_STAFF, kwargs=lambda b: {"code": "coverage"}),
@@ -1594,6 +1681,18 @@ def _event_models():
     return [Event, Registration]
 
 
+def _projects_models():
+    from gongkai.participation.models import (
+        Ballot,
+        DeputyRosterEntry,
+        LivelihoodProgramme,
+        LivelihoodProject,
+        Proposal,
+    )
+
+    return [LivelihoodProgramme, Proposal, LivelihoodProject, DeputyRosterEntry, Ballot]
+
+
 def _guides_models():
     from gongkai.guides.models import CaseStatistic, CertificateType, Material, Window
 
@@ -1602,6 +1701,7 @@ def _guides_models():
 
 WATCHED = [
     AuditEvent,
+    *_projects_models(),
     *_guides_models(),
     Message,
     ErrorReport,

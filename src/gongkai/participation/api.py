@@ -12,3 +12,7 @@ router.add_router("", _consultations_router)
 from .api_events import router as events_router  # noqa: E402
 
 router.add_router("", events_router)
+
+from .api_projects import router as projects_router  # noqa: E402
+
+router.add_router("", projects_router)

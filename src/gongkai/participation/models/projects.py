@@ -68,6 +68,10 @@ class LivelihoodProgramme(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    #: when each phase was entered, {phase: ISO datetime} (participation.projects.advance)
+    phase_dates = models.JSONField(_("各阶段开始时间"), default=dict, blank=True)
+    #: set when the office closes the vote before vote_closes_at (participation.projects)
+    vote_closed_at = models.DateTimeField(_("票决实际截止时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("民生实事项目年度征集")
