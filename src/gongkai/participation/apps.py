@@ -35,4 +35,4 @@ class ParticipationConfig(AppConfig):
 
 
 #: Modules of this app with a `register()`, in the order they register.
-PLUGINS: list[str] = []
+PLUGINS: list[str] = ["plugin_progress"]
