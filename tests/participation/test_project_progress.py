@@ -496,3 +496,16 @@ def test_staff_of_a_deputy_role_see_no_projects(world):
     assert project not in progress.staff_projects(deputy)
     assert project in progress.staff_projects(world["editor"])
     assert project in progress.staff_projects(world["admin"])
+
+
+def test_a_stale_copy_of_a_reassigned_project_gives_no_rights(world):
+    stale = assigned(world)  # the 住建局 editor's page was loaded with this
+    progress.assign(
+        world["project"], organisation=org(world["site"], "区民政局"), budget=None,
+        planned_completion_on=None, actor=world["admin"],
+    )  # fmt: skip
+    with pytest.raises(permissions.PermissionDenied):
+        progress.post_update(stale, text="已不是我们的项目", actor=world["editor"])
+    with pytest.raises(permissions.PermissionDenied):
+        progress.add_milestone(stale, title="x", due_on=TODAY, actor=world["editor"])
+    assert not ProgressUpdate.objects.exists() and not Milestone.objects.exists()

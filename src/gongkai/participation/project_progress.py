@@ -167,6 +167,20 @@ def _locked(project: LivelihoodProject) -> LivelihoodProject:
     )
 
 
+def _fresh(project: LivelihoodProject) -> LivelihoodProject:
+    """The project as stored now: permission checks never run on a stale instance (an
+    organisation reassigned since it was read keeps no rights)."""
+    return LivelihoodProject.objects.select_related("programme", "organisation").get(pk=project.pk)
+
+
+def _relock(project: LivelihoodProject, checked: LivelihoodProject) -> LivelihoodProject:
+    """Lock the row; refuse if the responsible organisation changed since the check."""
+    locked = _locked(project)
+    if locked.organisation_id != checked.organisation_id:
+        raise RuleError("该项目的责任单位刚刚变更，请刷新页面后重试。")
+    return locked
+
+
 def _require_selected(project: LivelihoodProject) -> None:
     if project.state not in IMPLEMENTATION_STATES or not results_published(project.programme):
         raise RuleError("只有票决结果公布后确定的项目才能组织实施。")
@@ -239,6 +253,7 @@ def add_milestone(
     project: LivelihoodProject, *, title: str, due_on: date, weight: int = 1, actor
 ) -> Milestone:
     """A dated, weighted step of implementation, set by the responsible organisation."""
+    project = checked = _fresh(project)
     _require_organisation(project)
     permissions.require(actor, "设置该项目的实施节点", project, IMPLEMENTER_ROLES)
     title = plain_text(title, limit=MAX_TITLE, multiline=False)
@@ -247,7 +262,7 @@ def add_milestone(
     if not isinstance(weight, int) or weight < 1 or weight > 100:
         raise RuleError("权重应为 1 到 100 的整数。")
     with transaction.atomic():
-        project = _locked(project)
+        project = _relock(project, checked)
         _require_selected(project)
         _require_open(project)
         order = project.milestones.count() + 1
@@ -308,6 +323,7 @@ def post_update(
     """A public, dated progress update; optionally marks a milestone done on `done_on` (not in
     the future). The first update starts the project; completing the last milestone completes
     it on that date. Files are checked before anything is written."""
+    project = checked_project = _fresh(project)
     _require_organisation(project)
     permissions.require(actor, "发布该项目的实施进展", project, IMPLEMENTER_ROLES)
     today = today or timezone.localdate()
@@ -321,7 +337,7 @@ def post_update(
     if spent is not None and spent < 0:
         raise RuleError("完成投资不能为负数。")
     with transaction.atomic():
-        project = _locked(project)
+        project = _relock(project, checked_project)
         _require_selected(project)
         if milestone is not None:
             milestone = Milestone.objects.select_for_update().filter(pk=milestone.pk).first()
@@ -397,6 +413,7 @@ def post_update(
 
 def defer(project: LivelihoodProject, *, reason: str, actor) -> ProgressUpdate:
     """延期实施, with the reason, published as an update (the public sees why)."""
+    project = _fresh(project)
     _require_organisation(project)
     permissions.require(actor, "将该项目延期实施", project, IMPLEMENTER_ROLES)
     reason = plain_text(reason, limit=MAX_REASON)
@@ -409,6 +426,7 @@ def defer(project: LivelihoodProject, *, reason: str, actor) -> ProgressUpdate:
 
 def resume(project: LivelihoodProject, *, text: str, actor) -> ProgressUpdate:
     """A deferred project taken up again (实施中), with a public note."""
+    project = _fresh(project)
     _require_organisation(project)
     permissions.require(actor, "恢复实施该项目", project, IMPLEMENTER_ROLES)
     text = plain_text(text, limit=MAX_REASON)
@@ -419,7 +437,7 @@ def resume(project: LivelihoodProject, *, text: str, actor) -> ProgressUpdate:
 
 def _change_state(project, state, text, reason, actor) -> ProgressUpdate:
     with transaction.atomic():
-        project = _locked(project)
+        project = _relock(project, project)
         _require_selected(project)
         allowed = {
             ProjectState.DEFERRED: (ProjectState.SELECTED, ProjectState.IN_PROGRESS),
