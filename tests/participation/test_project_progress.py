@@ -509,3 +509,43 @@ def test_a_stale_copy_of_a_reassigned_project_gives_no_rights(world):
     with pytest.raises(permissions.PermissionDenied):
         progress.add_milestone(stale, title="x", due_on=TODAY, actor=world["editor"])
     assert not ProgressUpdate.objects.exists() and not Milestone.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_evaluations_by_one_person_leave_exactly_one(yingjiang):
+    """Ten submissions by the same person at the same instant, each in its own connection: the
+    unique constraint keeps one, the others get the clear message (not a 500)."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "需要 PostgreSQL：SQLite 的测试库是共享缓存的内存库，并发写入的线程立即得到"
+            "“database table is locked”而不是等待（CI 在 PostgreSQL 上运行本测试）。"
+        )
+    programme, project, _other = build(yingjiang, phase=ProgrammePhase.EVALUATION)
+    person = make_person()
+    parallel = 10
+    barrier = threading.Barrier(parallel)
+    done, refused, errors = [], [], []
+
+    def submit():
+        try:
+            barrier.wait()
+            done.append(progress.evaluate(project, score=4, actor=person).pk)
+        except RuleError as exc:
+            refused.append(str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(parallel)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(done) == 1 and ProjectEvaluation.objects.filter(project=project).count() == 1
+    assert refused == [progress.ALREADY_EVALUATED] * (parallel - 1)
