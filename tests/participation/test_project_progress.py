@@ -549,3 +549,15 @@ def test_parallel_evaluations_by_one_person_leave_exactly_one(yingjiang):
     assert errors == []
     assert len(done) == 1 and ProjectEvaluation.objects.filter(project=project).count() == 1
     assert refused == [progress.ALREADY_EVALUATED] * (parallel - 1)
+
+
+def test_the_sitemap_lists_the_published_project_pages(world, client):
+    import re as regex
+
+    project = assigned(world)
+    body = client.get("/sitemap.xml").content.decode()
+    locations = regex.findall(r"<loc>([^<]+)</loc>", body)
+    paths = {loc.split("//", 1)[-1].split("/", 1)[-1] for loc in locations}
+    assert f"participate/projects/p/{project.pk}/" in paths
+    assert f"participate/projects/p/{world['other'].pk}/" not in paths  # not selected
+    assert f"participate/projects/{world['programme'].year}/overview/" in paths

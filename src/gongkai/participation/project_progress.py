@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gongkai.core import permissions
@@ -64,6 +64,9 @@ IMPLEMENTER_ROLES = (Role.EDITOR, Role.OFFICE_ADMIN)
 OFFICE_ROLES = (Role.OFFICE_ADMIN,)
 #: Who sees the implementation pages of a project (its organisation's staff, the office).
 READER_ROLES = permissions.WRITE_ROLES
+
+#: the vote's order; projects without a rank last on every database
+BY_RANK = (F("rank").asc(nulls_last=True), "order", "id")
 
 MAX_UPDATE_TEXT = 2000
 MAX_TITLE = 100
@@ -730,7 +733,7 @@ def report_figures(programme: LivelihoodProgramme) -> dict:
         programme.projects.filter(state__in=IMPLEMENTATION_STATES)
         .select_related("organisation")
         .prefetch_related("milestones")
-        .order_by("rank", "order", "id")
+        .order_by(*BY_RANK)
     )
     rows = []
     for project in projects:
@@ -922,7 +925,7 @@ def open_data(site: Site, year: int, today: date | None = None) -> list[dict]:
     """Project progress with milestones, for the published projects of a year only."""
     today = today or timezone.localdate()
     result = []
-    qs = public_projects(site, year).prefetch_related("milestones").order_by("rank", "order", "id")
+    qs = public_projects(site, year).prefetch_related("milestones").order_by(*BY_RANK)
     for project in qs:
         milestones = list(project.milestones.all())
         stats = satisfaction(project)
