@@ -979,6 +979,55 @@ STAFF_URLS: dict[str, Entry] = {
         data=lambda b: {"projects": [_vote_programme(b).projects.first().pk]},
         changes=True,
     ),
+    # 民生实事项目实施: the responsible organisation's staff see their project, its editors report
+    # on it; the office assigns organisation and budget and publishes the year's report
+    "projects_staff:progress_list": Entry(ANY_STAFF),
+    "projects_staff:progress_project": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": _progress_project(b).pk}, per_target=True
+    ),
+    "projects_staff:progress_assign": Entry(
+        post_only,
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": _progress_project(b).pk},
+        data=lambda b: {"organisation": b.organisation.pk, "budget": "100"},
+        per_target=True,
+        changes=True,
+    ),
+    "projects_staff:progress_milestone": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": _progress_project(b).pk},
+        data=lambda b: {"title": "矩阵节点", "due_on": b.today.isoformat(), "weight": "1"},
+        per_target=True,
+        changes=True,
+    ),
+    "projects_staff:progress_update": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": _progress_project(b).pk},
+        data=lambda b: {"text": "矩阵进展"},
+        per_target=True,
+        changes=True,
+    ),
+    "projects_staff:progress_defer": Entry(
+        post_only,
+        post=allow(EDIT),
+        kwargs=lambda b: {"pk": _progress_project(b).pk},
+        data=lambda b: {"reason": "矩阵延期"},
+        per_target=True,
+        changes=True,
+    ),
+    "projects_staff:progress_resume": Entry(
+        post_only,
+        post=allow(EDIT),  # allowed, then refused by the rule: the project is not deferred
+        kwargs=lambda b: {"pk": _progress_project(b).pk},
+        data=lambda b: {"text": "矩阵恢复"},
+        per_target=True,
+    ),
+    "projects_staff:progress_report": Entry(
+        allow(ADMIN, refused=FORBIDDEN),  # the office of the staff member's own site
+        kwargs=lambda b: {"year": _progress_project(b).programme.year},
+    ),
 }
 
 
@@ -1020,6 +1069,34 @@ def _screening(b: Bundle):
         )  # fmt: skip
         make_project(programme, "矩阵候选")
     return programme, programme.proposals.first(), programme.projects.first()
+
+
+def _progress_project(b: Bundle):
+    """A project of the bundle's organisation chosen by a vote whose results are published (made
+    on first use; the programme is written directly, as the vote's rules would leave it)."""
+    from gongkai.participation.models import LivelihoodProgramme, LivelihoodProject
+
+    programme, _ = LivelihoodProgramme.objects.get_or_create(
+        site=b.site,
+        year=2019,
+        defaults={
+            "title": "矩阵民生实事项目",
+            "organisation": b.organisation,
+            "phase": "implementation",
+            "results_published_at": timezone.now(),
+        },
+    )
+    project, _ = LivelihoodProject.objects.get_or_create(
+        programme=programme,
+        title=f"矩阵项目{b.organisation.pk}",
+        defaults={
+            "category": "housing",
+            "description": "矩阵",
+            "state": "selected",
+            "organisation": b.organisation,
+        },
+    )
+    return project
 
 
 def _guide(b: Bundle):
@@ -1247,6 +1324,9 @@ API_OPERATIONS: dict[str, Entry] = {
         },
         changes=True,
     ),
+    "gongkai_participation_api_progress_progress_json": PUBLIC,
+    "gongkai_participation_api_progress_progress_csv": PUBLIC,
+    "gongkai_participation_api_progress_milestones_csv": PUBLIC,
 }
 
 

@@ -16,3 +16,7 @@ router.add_router("", events_router)
 from .api_projects import router as projects_router  # noqa: E402
 
 router.add_router("", projects_router)
+
+from .api_progress import router as progress_router  # noqa: E402
+
+router.add_router("", progress_router)

@@ -72,6 +72,9 @@ class LivelihoodProgramme(models.Model):
     phase_dates = models.JSONField(_("各阶段开始时间"), default=dict, blank=True)
     #: set when the office closes the vote before vote_closes_at (participation.projects)
     vote_closed_at = models.DateTimeField(_("票决实际截止时间"), null=True, blank=True)
+    #: the year's figures as published (participation.project_progress.publish_report), so
+    #: the public page and the .docx say what was published even if data changes later
+    report_data = models.JSONField(_("年度总结数据"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("民生实事项目年度征集")
@@ -255,6 +258,12 @@ class LivelihoodProject(models.Model):
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # implementation (participation.project_progress)
+    assigned_at = models.DateTimeField(_("确定责任单位时间"), null=True, blank=True)
+    spent = models.DecimalField(
+        _("累计完成投资（万元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    deferred_reason = models.TextField(_("延期原因"), blank=True, default="")
 
     class Meta:
         verbose_name = _("民生实事项目")
