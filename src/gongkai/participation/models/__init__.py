@@ -253,6 +253,15 @@ class ErrorReport(Feedback):
 # Each area of participation keeps its models in its own module of this package; they are
 # imported here so Django finds them (and `from gongkai.participation.models import X` works).
 from .accounts import PublicAccount  # noqa: E402,F401
+from .funds import (  # noqa: E402,F401
+    Disbursement,
+    FindingResponse,
+    FundKind,
+    RecipientCategory,
+    SupervisedFund,
+    SupervisionFinding,
+    SupervisionReport,
+)
 from .projects import (  # noqa: E402,F401
     Ballot,
     BallotChoice,
