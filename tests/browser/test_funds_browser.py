@@ -80,6 +80,12 @@ def test_supervisor_publishes_administrator_responds_public_sees(world, browser,
     form.get_by_role("button", name="发布报告").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("report").count() == 1
+    review = page.get_by_role("form", name="核实第 1 项整改情况")
+    review.get_by_label("整改状态").select_option(label="整改中")
+    review.get_by_label("核实说明").fill("已通知乡镇补发")
+    review.get_by_role("button", name="记录整改核实").click()
+    page.wait_for_load_state()
+    assert "整改中" in page.get_by_test_id("rectification").inner_text()
     context.close()
 
     # --- the administering organisation (民政局) may not publish, and responds instead
@@ -127,6 +133,7 @@ def test_supervisor_publishes_administrator_responds_public_sees(world, browser,
     assert "农户（个人） 25 户" in page.get_by_test_id("disbursement").inner_text()
     assert page.get_by_role("heading", name="第一季度第三方监管报告").is_visible()
     assert "建立发放时限台账" in page.get_by_test_id("response").inner_text()
+    assert "整改中" in page.get_by_test_id("rectification").inner_text()
     assert_accessible(page, "fund page 375")
     no_sideways_scroll(page)
     with page.expect_response(re.compile(r"/file/$")) as pdf:

@@ -669,6 +669,22 @@ STAFF_URLS: dict[str, Entry] = {
         per_target=True,
         changes=True,
     ),
+    "funds_staff:publish": Entry(
+        post_only,
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["fund"].pk},
+        data=lambda b: {"published": "0"},
+        per_target=True,
+        changes=True,
+    ),
+    "funds_staff:review": Entry(
+        post_only,
+        post=allow(SUPERUSER, other_org=SUPERUSER),
+        kwargs=lambda b: {"pk": b.extra["finding"].pk},
+        data=lambda b: {"status": "done", "note": "矩阵核实"},
+        per_target=True,
+        changes=True,
+    ),
     "funds_staff:respond": Entry(
         post_only,
         post=allow(WRITE),
@@ -1445,7 +1461,13 @@ def world(django_db_setup, django_db_blocker):
 def _fund_models():
     from gongkai.participation import models as p
 
-    return [p.SupervisedFund, p.Disbursement, p.SupervisionReport, p.FindingResponse]
+    return [
+        p.SupervisedFund,
+        p.Disbursement,
+        p.SupervisionReport,
+        p.FindingResponse,
+        p.FindingReview,
+    ]
 
 
 def _guides_models():

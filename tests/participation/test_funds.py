@@ -298,3 +298,79 @@ def test_demo_loader_makes_the_supervisors_fund_once(yingjiang):
     assert funds.totals(fund).disbursed == Decimal("538500.50")
     assert funds.awaiting_response(SupervisedFund.objects.all()).count() == 1
     _ = SYSTEM
+
+
+def test_the_supervisor_judges_rectification_and_the_public_sees_it(world, client):
+    fund, supervisor = world["fund"], world["supervisor"]
+    finding = publish(supervisor, fund).findings.get()
+    with pytest.raises(PermissionDenied):
+        funds.review_finding(user("yj_editor2"), finding, "done")  # not its own judge
+    with pytest.raises(PermissionDenied):
+        funds.review_finding(user("yj_admin"), finding, "done")
+    assert funds.rectification(finding) is None
+    funds.review_finding(supervisor, finding, "in_progress", "已部分发放")
+    funds.review_finding(supervisor, finding, "done", "入户核实已发放")
+    assert funds.rectification(finding).status == "done"
+    assert finding.reviews.count() == 2  # the history stays
+    page = client.get(f"/participate/funds/{fund.pk}/").content.decode()
+    assert "已整改" in page and "入户核实已发放" in page
+
+
+def test_the_audit_log_names_no_recipient(world):
+    entry = pay(world["supervisor"], world["fund"], recipient_category="household",
+                recipient="赵志强")  # fmt: skip
+    event = AuditEvent.objects.get(object_type="participation.disbursement", object_id=entry.pk)
+    assert "赵志强" not in json.dumps([event.before, event.after, event.object_repr],
+                                      ensure_ascii=False)  # fmt: skip
+    assert event.after["amount"] == "100.00"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_disbursements_never_exceed_the_allocation(transactional_db, settings):
+    """Twenty supervisors' clerks record 100 元 each at the same instant against a fund of
+    1000 元: the fund row lock lets exactly ten through and refuses the rest."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "需要 PostgreSQL：SQLite 的测试库是共享缓存的内存库，并发写入的线程立即得到"
+            "“database table is locked”而不是等待（CI 在 PostgreSQL 上运行本测试）。"
+        )
+    from gongkai.core.demo import load_demo
+    from gongkai.core.models import Site
+
+    load_demo()
+    site = Site.objects.get(slug="yingjiang")
+    firm = ensure_firm(site)
+    supervisor = make_staff(firm, Role.EDITOR)
+    fund = funds.create_fund(
+        SYSTEM, site, name="并发资金", kind=FundKind.RELIEF,
+        administering_organisation=org(site, CIVIL), supervisor=firm, total_amount="1000.00",
+        period_start=date(2026, 1, 1), period_end=date(2026, 12, 31),
+    )  # fmt: skip
+    parallel = 20
+    barrier = threading.Barrier(parallel)
+    done, refused, errors = [], [], []
+
+    def record():
+        try:
+            barrier.wait()
+            pay(supervisor, fund, "100.00")
+            done.append(1)
+        except RuleError:
+            refused.append(1)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=record) for _ in range(parallel)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert (len(done), len(refused)) == (10, 10)
+    assert funds.totals(fund).balance == Decimal("0.00")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gongkai.core.models import Organisation, OrganisationKind
 
 from .forms import _text
-from .models import FundKind, RecipientCategory
+from .models import FundKind, LivelihoodProject, RecipientCategory
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -50,9 +50,15 @@ class FundForm(forms.Form):
     period_start = _date(_("使用期间起"))
     period_end = _date(_("使用期间止"))
     description = _text(_("资金说明"), 2000, rows=4, required=False)
+    project = forms.ModelChoiceField(
+        label=_("关联民生实事项目"), queryset=LivelihoodProject.objects.none(), required=False
+    )
 
     def __init__(self, *args, site=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = LivelihoodProject.objects.filter(
+            programme__site=site
+        ).order_by("-programme__year", "title")
         orgs = Organisation.objects.filter(site=site, is_active=True).order_by("path")
         self.fields["administering_organisation"].queryset = orgs.exclude(
             kind=OrganisationKind.THIRD_PARTY

@@ -15,7 +15,7 @@ from gongkai.core.views import staff_required
 
 from . import fund_forms as forms
 from . import funds as rules
-from .models import Disbursement, SupervisionFinding, SupervisionReport
+from .models import Disbursement, RectificationStatus, SupervisionFinding, SupervisionReport
 
 
 def _fund(request, pk):
@@ -89,9 +89,10 @@ def _page(request, fund, status=200, **overrides):
         "reports": [
             (r, hasattr(r, "correction"))
             for r in fund.reports.select_related("corrects", "correction").prefetch_related(
-                "findings__responses__organisation"
+                "findings__responses__organisation", "findings__reviews"
             )
         ],
+        "statuses": RectificationStatus.choices,
         "supervises": rules.can_supervise(user, fund),
         "administers": rules.can_respond(user, fund),
         "is_office": permissions.allows(user, fund.site, rules.OFFICE_ROLES),
@@ -128,6 +129,15 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         permissions.require(request.user, "指定监管机构", fund.site, rules.OFFICE_ROLES)
     return _page(request, fund, 400, assign_form=form)
+
+
+@staff_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = _fund(request, pk)
+    rules.set_published(request.user, fund, request.POST.get("published") == "1")
+    flash.success(request, "已更新公开状态。")
+    return redirect("funds_staff:fund", pk=fund.pk)
 
 
 def _corrects(model, fund, value):
@@ -217,6 +227,26 @@ def respond(request: HttpRequest, pk: int) -> HttpResponse:
         str(e) for e in form.errors.get("text", [])
     ]
     return _page(request, fund, 400, error="回应未发布：" + "；".join(errors))
+
+
+@staff_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    finding = get_object_or_404(
+        SupervisionFinding.objects.select_related("report__fund").filter(
+            report__fund__in=rules.visible_to_staff(request.user)
+        ),
+        pk=pk,
+    )
+    fund = finding.report.fund
+    try:
+        rules.review_finding(
+            request.user, finding, request.POST.get("status", ""), request.POST.get("note", "")
+        )
+    except rules.RuleError as exc:
+        return _page(request, fund, 400, error=f"整改状态未保存：{exc}")
+    flash.success(request, "已记录整改核实情况。")
+    return redirect("funds_staff:fund", pk=fund.pk)
 
 
 def workbench_panel(request):

@@ -53,7 +53,7 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
         d.is_corrected = hasattr(d, "correction")
         rows.append(public_disbursement(d))
     reports = fund.reports.select_related("corrects").prefetch_related(
-        "findings__responses__organisation"
+        "findings__responses__organisation", "findings__reviews"
     )
     report_rows = [(r, hasattr(r, "correction")) for r in reports]
     return render(

@@ -32,7 +32,9 @@ from gongkai.core.uploads import SuspiciousFile, accept_by_content
 from .models import (
     Disbursement,
     FindingResponse,
+    FindingReview,
     RecipientCategory,
+    RectificationStatus,
     SupervisedFund,
     SupervisionFinding,
     SupervisionReport,
@@ -415,6 +417,38 @@ def publish_report(
         )
         touch_site(fund.site)
     return report
+
+
+def review_finding(
+    actor, finding: SupervisionFinding, status: str, note: str = ""
+) -> FindingReview:
+    """The supervisor's judgement of how a finding was rectified (a new row each time)."""
+    fund = finding.report.fund
+    permissions.require(
+        actor, "核实整改情况（仅限该资金的第三方监管机构）", fund.supervisor, SUPERVISOR_ROLES
+    )
+    if status not in RectificationStatus.values:
+        raise RuleError("请选择整改状态。")
+    note = plain_text(note, limit=500, multiline=False)
+    with transaction.atomic():
+        review = FindingReview.objects.create(
+            finding=finding, status=status, note=note, reviewed_by=permissions.user_of(actor)
+        )
+        record_event(
+            AuditEventType.STATE_CHANGED,
+            actor=actor,
+            obj=review,
+            site=fund.site,
+            after={"finding": finding.pk, "status": status},
+            message="核实整改情况",
+        )
+        touch_site(fund.site)
+    return review
+
+
+def rectification(finding: SupervisionFinding) -> FindingReview | None:
+    """The latest judgement of a finding (None: 待整改, nobody has judged it yet)."""
+    return finding.current_review
 
 
 # --------------------------------------------------------------------------- the administrator

@@ -256,8 +256,10 @@ from .accounts import PublicAccount  # noqa: E402,F401
 from .funds import (  # noqa: E402,F401
     Disbursement,
     FindingResponse,
+    FindingReview,
     FundKind,
     RecipientCategory,
+    RectificationStatus,
     SupervisedFund,
     SupervisionFinding,
     SupervisionReport,

@@ -252,6 +252,12 @@ class SupervisionFinding(AppendOnlyModel):
     def __str__(self) -> str:
         return f"监管发现 {self.pk or ''}"
 
+    @property
+    def current_review(self):
+        """The supervisor's latest judgement (None: 待整改); uses prefetched reviews."""
+        reviews = list(self.reviews.all())
+        return reviews[-1] if reviews else None
+
 
 class FindingResponse(AppendOnlyModel):
     """The administering organisation's answer to a finding (整改说明), published with it."""
@@ -283,3 +289,41 @@ class FindingResponse(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"监管发现回应 {self.pk or ''}"
+
+
+class RectificationStatus(models.TextChoices):
+    PENDING = "pending", _("待整改")
+    IN_PROGRESS = "in_progress", _("整改中")
+    DONE = "done", _("已整改")
+    WAIVED = "waived", _("无需整改")
+
+
+class FindingReview(AppendOnlyModel):
+    """The supervisor's judgement of a finding's rectification, after reading the response.
+    Each judgement is a new row, so the public sees how a finding moved, not only where it is."""
+
+    finding = models.ForeignKey(
+        SupervisionFinding,
+        verbose_name=_("监管发现"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+    )
+    status = models.CharField(_("整改状态"), max_length=12, choices=RectificationStatus.choices)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核实人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("核实时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("整改核实")
+        verbose_name_plural = _("整改核实")
+        ordering = ["reviewed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"整改核实 {self.pk or ''}"
