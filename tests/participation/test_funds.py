@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -374,3 +375,21 @@ def test_parallel_disbursements_never_exceed_the_allocation(transactional_db, se
     assert not errors, errors
     assert (len(done), len(refused)) == (10, 10)
     assert funds.totals(fund).balance == Decimal("0.00")
+
+
+def test_the_sitemap_lists_the_public_fund_pages(world, client):
+    funds.create_fund(
+        user("yj_admin"), world["site"], name="未公开", kind=FundKind.OTHER,
+        administering_organisation=world["civil"], supervisor=world["firm"], total_amount="1",
+        period_start=date(2026, 1, 1), period_end=date(2026, 1, 2), published=False,
+    )  # fmt: skip
+    body = client.get("/sitemap.xml").content.decode()
+    index = [body] + [
+        client.get(loc.split("testserver")[-1]).content.decode()
+        for loc in re.findall(r"<loc>([^<]+)</loc>", body)
+        if "sitemap" in loc
+    ]
+    text = "".join(index)
+    assert f"/participate/funds/{world['fund'].pk}/" in text
+    hidden = SupervisedFund.objects.get(name="未公开")
+    assert f"/participate/funds/{hidden.pk}/" not in text

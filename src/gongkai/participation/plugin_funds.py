@@ -3,7 +3,27 @@ organisation's workbench panel and the demo loader."""
 
 from __future__ import annotations
 
+from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
+
+
+class FundsSitemap(Sitemap):
+    """The public fund pages of a site, for /sitemap.xml."""
+
+    changefreq = "weekly"
+    priority = 0.5
+
+    def __init__(self, site):
+        self.site = site
+
+    def items(self):
+        from .funds import public_funds
+
+        pages = [reverse("funds:list")]
+        return pages + [reverse("funds:detail", args=[f.pk]) for f in public_funds(self.site)]
+
+    def location(self, path):
+        return path
 
 
 def _items(site):
@@ -25,7 +45,13 @@ def _items(site):
 
 def register() -> None:
     from gongkai.core.demo import register_demo_loader
-    from gongkai.core.extensions import NavLink, add_nav, staff_nav, workbench_panels
+    from gongkai.core.extensions import (
+        NavLink,
+        add_nav,
+        register_sitemap,
+        staff_nav,
+        workbench_panels,
+    )
 
     from .fund_staff_views import workbench_panel
     from .hub import HubSection, add_section
@@ -43,4 +69,5 @@ def register() -> None:
             items=_items,
         )
     )
+    register_sitemap("funds", FundsSitemap)
     register_demo_loader("funds", "gongkai.participation.demo_funds.load_funds_demo", order=58)
