@@ -393,3 +393,24 @@ def test_the_sitemap_lists_the_public_fund_pages(world, client):
     assert f"/participate/funds/{world['fund'].pk}/" in text
     hidden = SupervisedFund.objects.get(name="未公开")
     assert f"/participate/funds/{hidden.pk}/" not in text
+
+
+def test_a_corrected_report_replaces_the_old_one_which_stays_visible(world, client):
+    fund, supervisor = world["fund"], world["supervisor"]
+    old = publish(supervisor, fund, title="原报告")
+    client.force_login(supervisor)
+    form = client.get(f"/staff/participation/funds/{fund.pk}/?correct_report={old.pk}")
+    assert f'name="r-corrects" value="{old.pk}"' in form.content.decode()
+    answer = client.post(
+        f"/staff/participation/funds/{fund.pk}/reports/",
+        {"r-title": "更正后的报告", "r-period_start": "2026-01-01", "r-period_end": "2026-03-31",
+         "r-summary": "结论", "r-corrects": old.pk, "r-correction_reason": "数据有误",
+         "r-file": SimpleUploadedFile("r.pdf", pdf_bytes())},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    assert [r.title for r in funds.current_reports(fund)] == ["更正后的报告"]
+    with pytest.raises(RuleError, match="已被更正"):
+        publish(supervisor, fund, corrects=old, correction_reason="再改")
+    client.logout()
+    page = client.get(f"/participate/funds/{fund.pk}/").content.decode()
+    assert "原报告" in page and "已更正" in page and "数据有误" in page

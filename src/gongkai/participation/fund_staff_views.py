@@ -78,6 +78,23 @@ def _correction_form(request, fund):
     return forms.DisbursementForm(prefix="d", initial=initial)
 
 
+def _report_correction_form(request, fund):
+    """The report form, filled from a standing report when the supervisor chose to correct it
+    (the PDF must be uploaded again: a correction is a whole new report)."""
+    old = fund.reports.filter(pk=request.GET.get("correct_report") or 0).first()
+    if old is None:
+        return forms.ReportForm(prefix="r")
+    initial = {
+        "title": old.title,
+        "period_start": old.period_start,
+        "period_end": old.period_end,
+        "summary": old.summary,
+        "findings": "\n".join(f.text for f in old.findings.all()),
+        "corrects": old.pk,
+    }
+    return forms.ReportForm(prefix="r", initial=initial)
+
+
 def _page(request, fund, status=200, **overrides):
     user = request.user
     context = {
@@ -97,7 +114,7 @@ def _page(request, fund, status=200, **overrides):
         "administers": rules.can_respond(user, fund),
         "is_office": permissions.allows(user, fund.site, rules.OFFICE_ROLES),
         "disbursement_form": _correction_form(request, fund),
-        "report_form": forms.ReportForm(prefix="r"),
+        "report_form": _report_correction_form(request, fund),
         "assign_form": forms.AssignForm(
             site=fund.site, prefix="a", initial={"supervisor": fund.supervisor_id}
         ),
