@@ -51,7 +51,9 @@ def test_ask_reply_and_the_public_page_is_masked(world, browser, live_server):
     )
     visitor = visitor_context.new_page()
     visitor.goto("/")
-    visitor.get_by_role("navigation", name="主导航").get_by_role("link", name="咨询留言").click()
+    # one nav link to the 公众参与 hub, which leads to 咨询留言
+    visitor.get_by_role("navigation", name="主导航").get_by_role("link", name="公众参与").click()
+    visitor.get_by_role("heading", name="咨询留言").get_by_role("link").click()
     visitor.get_by_role("link", name="我要留言").click()
     visitor.get_by_role("button", name="提交留言").click()  # empty: the form says what is missing
     assert "请填写此项" in visitor.content() or "请选择机构" in visitor.content()

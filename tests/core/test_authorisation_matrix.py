@@ -717,6 +717,88 @@ STAFF_URLS: dict[str, Entry] = {
         per_target=True,
         changes=True,
     ),
+    # 资金第三方监管: the office admin registers funds and assigns supervisors; only the
+    # supervising third party's own staff record disbursements and publish reports (no demo
+    # role is one: only the superuser, and the office admin is refused on purpose); the
+    # administering organisation's staff (and the office admin) read and respond to findings
+    "funds_staff:index": Entry(ANY_STAFF),
+    "funds_staff:create": Entry(
+        allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {
+            "name": "矩阵资金",
+            "kind": "relief",
+            "administering_organisation": b.organisation.pk,
+            "supervisor": b.extra["fund"].supervisor_id,
+            "total_amount": "100.00",
+            "period_start": b.today.isoformat(),
+            "period_end": b.today.isoformat(),
+        },
+        changes=True,
+    ),
+    "funds_staff:fund": Entry(
+        allow(WRITE), kwargs=lambda b: {"pk": b.extra["fund"].pk}, per_target=True
+    ),
+    "funds_staff:assign": Entry(
+        post_only,
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["fund"].pk},
+        data=lambda b: {"a-supervisor": b.extra["other_supervisor"].pk},
+        per_target=True,
+        changes=True,
+    ),
+    "funds_staff:disburse": Entry(
+        post_only,
+        post=allow(SUPERUSER, other_org=SUPERUSER),
+        kwargs=lambda b: {"pk": b.extra["fund"].pk},
+        data=lambda b: {
+            "d-paid_on": b.today.isoformat(),
+            "d-amount": "10.00",
+            "d-purpose": "矩阵拨付",
+            "d-recipient_category": "village",
+            "d-area": "矩阵村",
+            "d-recipients_count": "1",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "funds_staff:report": Entry(
+        post_only,
+        post=allow(SUPERUSER, other_org=SUPERUSER),
+        kwargs=lambda b: {"pk": b.extra["fund"].pk},
+        data=lambda b: {
+            "r-title": "矩阵报告",
+            "r-period_start": b.today.isoformat(),
+            "r-period_end": b.today.isoformat(),
+            "r-summary": "矩阵结论",
+            "r-file": SimpleUploadedFile("监管报告.pdf", pdf_bytes()),
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "funds_staff:publish": Entry(
+        post_only,
+        post=allow(ADMIN),
+        kwargs=lambda b: {"pk": b.extra["fund"].pk},
+        data=lambda b: {"published": "0"},
+        per_target=True,
+        changes=True,
+    ),
+    "funds_staff:review": Entry(
+        post_only,
+        post=allow(SUPERUSER, other_org=SUPERUSER),
+        kwargs=lambda b: {"pk": b.extra["finding"].pk},
+        data=lambda b: {"status": "done", "note": "矩阵核实"},
+        per_target=True,
+        changes=True,
+    ),
+    "funds_staff:respond": Entry(
+        post_only,
+        post=allow(WRITE),
+        kwargs=lambda b: {"pk": b.extra["finding"].pk},
+        data=lambda b: {"text": "矩阵回应"},
+        per_target=True,
+        changes=True,
+    ),
     # 公开工作监测: every staff member sees it (the office admin and evaluator the whole site,
     # the others their own organisations: tests/oversight/test_dashboard.py); read-only
     "oversight_staff:dashboard": Entry(ANY_STAFF, post=post_only),
@@ -1250,6 +1332,12 @@ API_OPERATIONS: dict[str, Entry] = {
     "gongkai_participation_api_projects_candidates_csv": PUBLIC,
     "gongkai_participation_api_projects_results_json": PUBLIC,
     "gongkai_participation_api_projects_results_csv": PUBLIC,
+    "gongkai_participation_api_funds_funds_json": PUBLIC,
+    "gongkai_participation_api_funds_funds_csv": PUBLIC,
+    "gongkai_participation_api_funds_disbursements_json": PUBLIC,
+    "gongkai_participation_api_funds_disbursements_csv": PUBLIC,
+    "gongkai_participation_api_funds_reports_json": PUBLIC,
+    "gongkai_participation_api_funds_reports_csv": PUBLIC,
     "gongkai_foi_api_list_cases": Entry(ANY_STAFF),
     "gongkai_oversight_api_list_figures": Entry(ANY_STAFF),
     "gongkai_oversight_api_figure_items": Entry(ANY_STAFF, kwargs=lambda b: {"code": "coverage"}),
@@ -1681,6 +1769,26 @@ def _moderation_objects(bundle: Bundle) -> dict:
     return {"moderation_case": case}
 
 
+def _fund_objects(bundle: Bundle) -> dict:
+    """A fund of the bundle's organisation supervised by a third party of its site, with a
+    published report and its finding, and a second third party to reassign it to."""
+    from gongkai.participation import funds
+    from gongkai.participation.demo_funds import ensure_firm
+
+    firm = ensure_firm(bundle.site)
+    other = Organisation.objects.filter(site=bundle.site, kind="third_party").exclude(pk=firm.pk)
+    fund = funds.create_fund(
+        SYSTEM, bundle.site, name="矩阵监管资金", kind="relief",
+        administering_organisation=bundle.organisation, supervisor=firm,
+        total_amount="1000.00", period_start=bundle.today, period_end=bundle.today,
+    )  # fmt: skip
+    report = funds.publish_report(
+        SYSTEM, fund, title="矩阵报告", period_start=bundle.today, period_end=bundle.today,
+        summary="结论", findings=["矩阵问题"], file_name="r.pdf", data=pdf_bytes(),
+    )  # fmt: skip
+    return {"fund": fund, "finding": report.findings.get(), "other_supervisor": other.first()}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """Built once for the module inside a transaction that is rolled back at the end; each
@@ -1721,6 +1829,8 @@ def world(django_db_setup, django_db_blocker):
                 bundle.extra.update(_consultation_objects(bundle))
             for bundle in bundles.values():
                 bundle.extra.update(_event_objects(bundle))
+            for bundle in bundles.values():
+                bundle.extra.update(_fund_objects(bundle))
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()
@@ -1773,6 +1883,18 @@ def _projects_models():
     return [LivelihoodProgramme, Proposal, LivelihoodProject, DeputyRosterEntry, Ballot]
 
 
+def _fund_models():
+    from gongkai.participation import models as p
+
+    return [
+        p.SupervisedFund,
+        p.Disbursement,
+        p.SupervisionReport,
+        p.FindingResponse,
+        p.FindingReview,
+    ]
+
+
 def _guides_models():
     from gongkai.guides.models import CaseStatistic, CertificateType, Material, Window
 
@@ -1782,6 +1904,7 @@ def _guides_models():
 WATCHED = [
     AuditEvent,
     *_projects_models(),
+    *_fund_models(),
     *_guides_models(),
     Message,
     ErrorReport,

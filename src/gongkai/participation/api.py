@@ -20,3 +20,7 @@ router.add_router("", projects_router)
 from .api_progress import router as progress_router  # noqa: E402
 
 router.add_router("", progress_router)
+
+from .api_funds import router as funds_router  # noqa: E402
+
+router.add_router("", funds_router)

@@ -21,7 +21,8 @@ class ParticipationConfig(AppConfig):
 
         from .staff_views import workbench_panel
 
-        add_nav(public_nav, NavLink("咨询留言", "participation:messages", order=45))
+        # one public link to the hub (/participate/), which lists every area, 咨询留言 included
+        add_nav(public_nav, NavLink("公众参与", "participation:index", order=45))
         add_nav(staff_nav, NavLink("留言与评价", "participation_staff:messages", order=45))
         if workbench_panel not in workbench_panels:
             workbench_panels.append(workbench_panel)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hub_views, views
 
 app_name = "participation"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("messages/<int:pk>/", views.message_detail, name="message"),
     path("rate/", views.rate, name="rate"),
     path("report/", views.report, name="report"),
+    path("", hub_views.index, name="index"),
 ]

@@ -267,6 +267,17 @@ from .consultations import (  # noqa: E402,F401
     RejectionReason,
 )
 from .events import Event, EventKind, EventState, Registration, RegistrationState, Selection  # noqa: E402,F401
+from .funds import (  # noqa: E402,F401
+    Disbursement,
+    FindingResponse,
+    FindingReview,
+    FundKind,
+    RecipientCategory,
+    RectificationStatus,
+    SupervisedFund,
+    SupervisionFinding,
+    SupervisionReport,
+)
 from .projects import (  # noqa: E402,F401
     Ballot,
     BallotChoice,
