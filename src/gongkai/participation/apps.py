@@ -36,4 +36,12 @@ class ParticipationConfig(AppConfig):
 
 
 #: Modules of this app with a `register()`, in the order they register.
-PLUGINS: list[str] = ["plugin_accounts"]
+PLUGINS: list[str] = [
+    "plugin_accounts",
+    "plugin_consultations",
+    "plugin_events",
+    "plugin_projects",
+    "plugin_progress",
+    "plugin_funds",
+    "plugin_hub",
+]
