@@ -253,7 +253,6 @@ class ErrorReport(Feedback):
 # Each area of participation keeps its models in its own module of this package; they are
 # imported here so Django finds them (and `from gongkai.participation.models import X` works).
 from .accounts import CodeChannel, PublicAccount, VerificationCode  # noqa: E402,F401
-from .moderation import ContentFlag, FlagReason, ModerationCase, ModerationState  # noqa: E402,F401
 from .consultations import (  # noqa: E402,F401
     AdvisoryInvitation,
     AdvisoryMember,
@@ -278,6 +277,7 @@ from .funds import (  # noqa: E402,F401
     SupervisionFinding,
     SupervisionReport,
 )
+from .moderation import ContentFlag, FlagReason, ModerationCase, ModerationState  # noqa: E402,F401
 from .projects import (  # noqa: E402,F401
     Ballot,
     BallotChoice,
