@@ -232,3 +232,12 @@ def test_cached_public_pages_follow_the_report(
     assert report_url not in client.get(final.get_absolute_url()).content.decode()
     rules.publish_report(reviewer, consultation)
     assert report_url in client.get(final.get_absolute_url()).content.decode()
+
+
+def test_the_sitemap_lists_public_consultations_and_reports(client, yingjiang):
+    load_consultations_demo()
+    xml = client.get("/sitemap.xml").content.decode()
+    for c in Consultation.objects.filter(site=yingjiang):
+        assert reverse("consultations:detail", args=[c.pk]) in xml
+    closed = Consultation.objects.get(site=yingjiang, state="closed")
+    assert reverse("consultations:report", args=[closed.pk]) in xml

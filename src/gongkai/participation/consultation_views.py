@@ -99,7 +99,8 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
         context["chosen"] = (chosen, version.paragraphs[chosen])
     template = "participation/consultations/comment.html"
     if not rules.is_open(consultation):
-        return render(request, template, {**context, "closed": True}, status=200)
+        status = 409 if request.method == "POST" else 200  # nothing is stored
+        return render(request, template, {**context, "closed": True}, status=status)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, template, context, status=400)

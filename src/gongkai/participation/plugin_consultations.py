@@ -1,5 +1,5 @@
 """What 征求意见 and 参政智囊团 plug in: the staff navigation link, the hub section with the
-open consultations, the demo loader."""
+open consultations, the sitemap section, the demo loader."""
 
 from __future__ import annotations
 
@@ -25,9 +25,34 @@ def _open_items(site):
     return items
 
 
+def _sitemap(site):
+    """/sitemap.xml: the list, each public consultation and its published report."""
+    from django.contrib.sitemaps import Sitemap
+    from django.urls import reverse
+
+    from . import consultations as rules
+
+    class ConsultationsSitemap(Sitemap):
+        changefreq = "daily"
+        priority = 0.6
+
+        def items(self):
+            pages = [reverse("consultations:list"), reverse("advisory:members")]
+            for c in rules.published_consultations(site):
+                pages.append(reverse("consultations:detail", args=[c.pk]))
+                if c.report_published_at:
+                    pages.append(reverse("consultations:report", args=[c.pk]))
+            return pages
+
+        def location(self, path):
+            return path
+
+    return ConsultationsSitemap()
+
+
 def register() -> None:
     from gongkai.core.demo import register_demo_loader
-    from gongkai.core.extensions import NavLink, add_nav, staff_nav
+    from gongkai.core.extensions import NavLink, add_nav, register_sitemap, staff_nav
 
     from .hub import HubSection, add_section
 
@@ -42,6 +67,7 @@ def register() -> None:
             items=_open_items,
         )
     )
+    register_sitemap("consultations", _sitemap)
     register_demo_loader(
         "consultations",
         "gongkai.participation.consultation_demo.load_consultations_demo",
