@@ -215,7 +215,7 @@ def _readme_logins() -> list[str]:
 @override_settings(REQUIRE_2FA=False)  # the demo's setting, as the README says
 def test_every_readme_login_logs_in(loaded, client):
     logins = _readme_logins()
-    assert len(logins) == 13 and set(logins) == set(User.objects.values_list("username", flat=True))
+    assert len(logins) == 14 and set(logins) == set(User.objects.values_list("username", flat=True))
     for username in logins:
         client.logout()
         response = client.post(
