@@ -218,7 +218,7 @@ def test_every_readme_login_logs_in(loaded, client):
     # every account that can log in with a password is listed (the demo's public people and
     # extra deputies of participation have no password: they never log in this way)
     with_password = User.objects.exclude(password__startswith="!")
-    assert len(logins) == 13 and set(logins) == set(
+    assert len(logins) == 15 and set(logins) == set(
         with_password.values_list("username", flat=True)
     )
     for username in logins:
