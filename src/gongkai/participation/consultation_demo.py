@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,7 +29,10 @@ CLOSED_DRAFT = """第一条 为做好老旧小区改造工作，改善居民居�
 
 
 def _person(n: int, name: str) -> User:
-    user, _ = User.objects.get_or_create(username=f"demo_consult_{n}")
+    # people of the public sign in with a code, never a password
+    user, _ = User.objects.get_or_create(
+        username=f"demo_consult_{n}", defaults={"password": make_password(None)}
+    )
     PublicAccount.objects.get_or_create(
         user=user,
         defaults={
