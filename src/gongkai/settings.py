@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "gongkai.guides",
     "gongkai.participation",
     "gongkai.oversight",
+    "gongkai.legacy",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.core.sites.CurrentSiteMiddleware",
+    "gongkai.legacy.middleware.LegacyRedirectMiddleware",
     "gongkai.core.audit.AuditRequestMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
 ]

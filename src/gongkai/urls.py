@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/oversight/", include("gongkai.oversight.staff_urls")),
     path("staff/services/", include("gongkai.guides.staff_urls")),
     path("staff/xxgk/", include("gongkai.portal.staff_urls")),
+    path("staff/legacy/", include("gongkai.legacy.staff_urls")),
     path("staff/", include("gongkai.core.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),

@@ -16,7 +16,9 @@ urlpatterns = [
     ),
     path("subscription/<str:token>/leave/", views.unsubscribe, name="unsubscribe"),
     path("attachments/<int:pk>/", views.attachment_address, name="attachment_address"),
-    path("<str:index_number>/", views.record_detail, name="detail"),
-    path("<str:index_number>/qr.<str:fmt>", views.record_qr, name="qr"),
-    path("<str:index_number>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    # A 索引号 kept from an old site may hold a slash (0031519/2017-00123): the path converter
+    # takes it, so the longer patterns come first.
+    path("<path:index_number>/qr.<str:fmt>", views.record_qr, name="qr"),
+    path("<path:index_number>/attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<path:index_number>/", views.record_detail, name="detail"),
 ]

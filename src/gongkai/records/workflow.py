@@ -622,6 +622,76 @@ def _after_publication(record: Record) -> None:
     transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
 
 
+def publish_archived(
+    actor,
+    *,
+    organisation: Organisation,
+    catalogue_item: CatalogueItem,
+    data: dict,
+    published_at: datetime,
+    attachments=(),
+) -> Record:
+    """A record the old site already published (旧站迁移), published here as it was: with its
+    original publication date and, when it had one that is free here, its own 索引号. It skips
+    the drafting review (the content was published before; the staff member who confirms it
+    takes the publishing role) and sends no subscriber e-mail (it is not news). Not late, not
+    early: an archived record has no 公开期限 of its own.
+
+    `attachments` are dicts of Attachment fields (name, kind, size, sha256, alt_text, file: the
+    name of a file already in storage), so the migrated files are not copied twice."""
+    _require(actor, organisation, PUBLISH_ROLES, "迁移发布信息")
+    _check_leaf(organisation, catalogue_item)
+    data = dict(data)
+    index_number = (data.pop("index_number", "") or "").strip()
+    data.setdefault("formed_on", timezone.localtime(published_at).date())
+    data = _clean_data(data, organisation)
+    data["body"] = sanitize_html(data.get("body") or "").html
+    with transaction.atomic():
+        record = Record(
+            site=organisation.site,
+            organisation=organisation,
+            catalogue_item=catalogue_item,
+            created_by=permissions.user_of(actor),
+            approved_by=permissions.user_of(actor),
+            state=State.PUBLISHED,
+            published_at=published_at,
+            **data,
+        )
+        taken = Record.objects.filter(site=record.site, index_number=index_number).exists()
+        if index_number and not taken:
+            record.index_number = index_number
+        else:
+            record.index_number = numbering.next_index_number(
+                record, timezone.localtime(published_at).year
+            )
+        record.save()
+        for values in attachments:
+            values = dict(values)
+            stored = values.pop("file")
+            attachment = Attachment(record=record, **values)
+            attachment.file.name = stored
+            attachment.save()
+        first_revision(record, published_at).save()
+        _audit(
+            AuditEventType.OBJECT_CREATED,
+            actor,
+            record,
+            f"迁移发布（原发布日期 {timezone.localtime(published_at):%Y-%m-%d}，"
+            f"索引号 {record.index_number}）",
+            after=snapshot(record, ["title", "kind", *STATE_FIELDS]),
+        )
+        pk = record.pk
+        _touch_site(record)
+        transaction.on_commit(lambda: _refresh_index(pk))
+    return record
+
+
+def _refresh_index(pk: int) -> None:
+    from . import indexing
+
+    indexing.refresh(pk)
+
+
 def publish_due(now: datetime | None = None, *, actor) -> list[Record]:
     """Publish approved records whose scheduled time has come. Returns those published.
     The job runs as `permissions.SYSTEM`; the step is checked like any publication."""
