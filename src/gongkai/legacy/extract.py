@@ -47,6 +47,8 @@ class ExtractedPage:
     #: share bars, 【上一篇】【下一篇】【打印本页】【关闭窗口】 rows or hidden links
     body_html: str = ""
     files: list[LinkedFile] = field(default_factory=list)
+    #: a column or list page (many links, little text of its own), not a document
+    is_listing: bool = False
     #: field name → "meta" | "table" | "line" | "extractor" | "title-tag"
     evidence: dict[str, str] = field(default_factory=dict)
 

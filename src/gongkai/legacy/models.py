@@ -46,6 +46,9 @@ class PageStatus(models.TextChoices):
     IMPORTED = "imported", _("已导入")
     DUPLICATE = "duplicate", _("重复跳过")
     FAILED = "failed", _("失败")
+    #: a column or list page of the old site: not a document; its old address redirects to
+    #: the column's new page
+    LISTING = "listing", _("栏目页")
 
 
 class ReviewState(models.TextChoices):
