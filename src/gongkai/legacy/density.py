@@ -26,6 +26,13 @@ PUNCTUATION = set("，。；：、！？,.;:!?“”《》（）")
 MIN_BLOCK = 10
 #: the best-scored elements whose link density is looked at
 CANDIDATES = 12
+#: widening: a parent with at most this much more text is a wrapper
+WRAPPER_GROWTH = 1.1
+#: widening: siblings of this much text, and they and the rest make this share of the parent
+MIN_SIBLING = 25
+SIBLING_SHARE = 0.8
+#: no widening into an element that is this much links
+MAX_LINK_DENSITY = 0.3
 
 
 @dataclass
@@ -87,4 +94,37 @@ def content_root(tree: lxml_html.HtmlElement):
         final = score * (1 - density.link_text / density.text)
         if final > best_score:
             best, best_score = element, final
-    return best
+    return _widen(best) if best is not None else None
+
+
+def _own(density: Density) -> int:
+    return density.text - density.link_text
+
+
+def _widen(best):
+    """Climb from the best block to the element that holds all of the text: through wrappers
+    that add (almost) nothing, and to a parent whose other children are more blocks of the
+    same kind (content split over several <div>s, Word's WordSection1, WordSection2 …); never
+    to <body>, and never from a table cell (a layout table is no body)."""
+    while True:
+        parent = best.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return best
+        mine, theirs = measure(best), measure(parent)
+        if theirs.text == 0 or theirs.link_text / theirs.text >= MAX_LINK_DENSITY:
+            return best
+        if _own(theirs) <= WRAPPER_GROWTH * _own(mine):
+            best = parent
+            continue
+        if best.tag not in ("div", "p", "section", "article"):
+            return best
+        similar = 0
+        for sibling in parent:
+            if sibling is best or sibling.tag != best.tag:
+                continue
+            density = measure(sibling)
+            if _own(density) >= MIN_SIBLING and density.link_text / density.text < MAX_LINK_DENSITY:
+                similar += _own(density)
+        if not similar or _own(mine) + similar < SIBLING_SHARE * _own(theirs):
+            return best
+        best = parent

@@ -116,9 +116,9 @@ def _codec(label: str) -> str | None:
 
 def decode_html(data: bytes, declared: str | None = None) -> str:
     """The page's text: a byte-order mark first, then the declared charset (the HTTP header's
-    value or Content-Type, then the page's <meta>), GB2312 and GBK read as GB18030; undeclared
-    or wrongly declared pages are tried as UTF-8, then GB18030, then as charset-normalizer
-    guesses."""
+    value or Content-Type, then the page's <meta>), GB2312 and GBK read as GB18030, unless the
+    bytes are valid UTF-8; undeclared or wrongly declared pages are tried as UTF-8, then
+    GB18030, then as charset-normalizer guesses."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(name, errors="replace")
@@ -127,8 +127,12 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     if charset is None:
         match = _CHARSET.search(data[:4096])
         charset = _codec(match.group(1).decode("ascii")) if match else None
+    order = (charset, "utf-8", "gb18030")
+    if charset not in (None, "utf-8") and not data.isascii():
+        order = ("utf-8", charset, "gb18030")  # valid UTF-8 is no accident: a template's stale
+        # "gb2312" over a page saved as UTF-8 is common, GBK text that is valid UTF-8 is not
     tried = []
-    for name in (charset, "utf-8", "gb18030"):
+    for name in order:
         if name and name not in tried:
             tried.append(name)
             try:
@@ -212,10 +216,10 @@ _FURNITURE = set(
     copyright banner breadcrumb breadcrumbs crumb crumbs position location weizhi dqwz
     share bdshare bdsharebuttonbox fenxiang jiathis side sidebar aside related xgxx xgwz xglj
     tuijian recommend pn prevnext pager pagination page print toolbar tools btn search login
-    ewm qrcode wza""".split()
+    ewm qrcode wza logo""".split()
 )
-#: furniture holds no more own text than this; a wrapper named "top" that holds the article
-#: is not furniture
+#: furniture holds no more own text than this, and not two sentences: a wrapper named "top"
+#: that holds the article is not furniture
 FURNITURE_MAX_TEXT = 400
 _HIDDEN_STYLE = re.compile(
     r"display:none|visibility:(?:hidden|collapse)|font-size:0(?:\.0+)?(?:px|pt|em|rem|%)?(?:[;!]|$)"
@@ -237,6 +241,7 @@ _CREDIT = re.compile(
     r"Produced\s+By|大汉版通|技术支持\s*[:：]|网站标识码|ICP\s*备|公网安备|版权所有|Copyright",
     re.I,
 )
+_ROW_OR_CREDIT = re.compile(f"{_ROW_MARKER.pattern}|{_CREDIT.pattern}", re.I)
 ROW_MAX_TEXT = 300
 _BLOCKS = (
     "p",
@@ -327,19 +332,29 @@ def _own_text_length(element) -> int:
     return len(text) - links
 
 
+def _is_furniture(element) -> bool:
+    if _own_text_length(element) > FURNITURE_MAX_TEXT:
+        return False
+    sentences = 0
+    for text in element.itertext():
+        sentences += text.count("。")
+        if sentences >= 2:
+            return False
+    return True
+
+
 def _smallest_blocks(tree, pattern: re.Pattern) -> list:
-    """The innermost blocks whose text matches, no longer than ROW_MAX_TEXT."""
-    found = []
-    for element in tree.iter(*_BLOCKS):
-        text = _text(element)
-        if not pattern.search(text):
-            continue
-        if any(
-            pattern.search(_text(child)) for child in element.iter(*_BLOCKS) if child is not element
-        ):
+    """The innermost blocks whose text matches (children come before their parents in the
+    reversed document order, so a parent of a match is known before it is read)."""
+    found, covered = [], set()
+    if not pattern.search(tree.text_content()):
+        return found
+    for element in reversed(list(tree.iter(*_BLOCKS))):
+        if element in covered or not pattern.search(_text(element)):
             continue
         found.append(element)
-    return found
+        covered.update(element.iterancestors())
+    return found[::-1]
 
 
 def _strip_rows(tree, pattern: re.Pattern) -> None:
@@ -386,9 +401,7 @@ def clean(tree) -> list[str]:
             element.tag == "header"
             and any(a.tag in ("article", "main") for a in element.iterancestors())
         )
-        if (landmark or _name_parts(element) & _FURNITURE) and _own_text_length(
-            element
-        ) <= FURNITURE_MAX_TEXT:
+        if (landmark or _name_parts(element) & _FURNITURE) and _is_furniture(element):
             _remove(element)
     return records
 
@@ -396,8 +409,7 @@ def clean(tree) -> list[str]:
 def strip_rows(tree) -> None:
     """Remove the 【上一篇】…【关闭窗口】 rows, 字号 switches, share bars and CMS credits (after
     the text lines are read: 字号 sits on the 发布时间 line)."""
-    _strip_rows(tree, _ROW_MARKER)
-    _strip_rows(tree, _CREDIT)
+    _strip_rows(tree, _ROW_OR_CREDIT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -575,27 +587,26 @@ def _read_table(tree) -> tuple[dict[str, str], object | None]:
 
 
 def _line_blocks(tree, root) -> list:
-    """Short blocks that hold labelled text lines: outside the content root; inside it, before
-    its first paragraph of text or with two or more labels (a genuine 时间：… 地点：…
-    paragraph of a notice has one)."""
-    blocks = []
+    """Short blocks that hold labelled text lines, in document order: outside the content
+    root; inside it, before its first paragraph of text or with two or more labels (a genuine
+    时间：… 地点：… paragraph of a notice has one). A block whose child holds all its labels
+    gives way to the child."""
     inside = set(root.iter()) if root is not None else set()
     head = _head_of(root) if root is not None else set()
-    for element in tree.iter(*_BLOCKS):
+    blocks, labels_below = [], {}
+    for element in reversed(list(tree.iter(*_BLOCKS))):
         text = _text(element)
-        if len(text) > LINE_MAX_TEXT or not _ANY_LINE.search(text):
+        if len(text) > LINE_MAX_TEXT:
             continue
-        if any(
-            _ANY_LINE.search(_text(child)) and len(_text(child)) <= LINE_MAX_TEXT
-            for child in element.iter(*_BLOCKS)
-            if child is not element
-            and len(_ANY_LINE.findall(_text(child))) == len(_ANY_LINE.findall(text))
-        ):
-            continue  # a child holds the same line
-        if element in inside and element not in head and len(_ANY_LINE.findall(text)) < 2:
+        labels = len(_ANY_LINE.findall(text))
+        if not labels or labels_below.get(element, 0) >= labels:
+            continue
+        for ancestor in element.iterancestors():
+            labels_below[ancestor] = max(labels_below.get(ancestor, 0), labels)
+        if element in inside and element not in head and labels < 2:
             continue
         blocks.append(element)
-    return blocks
+    return blocks[::-1]
 
 
 def _head_of(root) -> set:
@@ -835,9 +846,11 @@ def extract_page(html: str, url: str) -> ExtractedPage:
     strip_rows(body)
     if root is not None and root is not region:
         strip_rows(root)  # a copy of the content between the CMS's markers
-    heading = body.find(".//h1")
-    if heading is not None and 4 <= len(_text(heading)) <= 200:
-        _set(page, "title", _text(heading), "heading")
+    for heading in body.iter("h1"):
+        text = _text(heading)
+        if 2 <= len(text) <= 200 and text != page.site_name and not _SITE_WORDS.search(text):
+            _set(page, "title", text, "heading")  # not the site's name in a banner <h1>
+            break
     _set(page, "title", _title_from_tag(title_tag, page), "title-tag")
 
     if listing:
