@@ -545,3 +545,61 @@ def test_a_stale_gb2312_declaration_over_a_utf8_page():
 def test_unknown_declared_charset_falls_back():
     page = GBK_PAGE.format(meta='<meta charset="no-such-charset">')
     assert "朱镕基" in decode_html(page.encode("gb18030"))
+
+
+# --- the content root without CMS markers ---------------------------------------------------
+
+
+def test_an_asp_net_page_wrapped_in_one_form_keeps_its_body():
+    html = page_of().replace("<body>", '<body><form id="form1" method="post" action="./a.aspx">')
+    html = html.replace(
+        "</body>", '<input type="hidden" name="__VIEWSTATE" value="x"></form></body>'
+    )
+    page = extract_page(html, URL)
+    assert "为进一步做好政务公开工作" in page.body_html
+    assert "__VIEWSTATE" not in page.body_html
+
+
+def test_content_split_over_sibling_divs_is_kept_whole():
+    sections = "".join(
+        f'<div class="WordSection{n}"><p>第{n}部分。{"本部分规定了政务公开的具体要求，各单位应当遵照执行。" * 2}</p></div>'
+        for n in range(1, 5)
+    )
+    html = page_of(body=sections).replace('<div id="content">', '<div class="wrap">')
+    page = extract_page(html, URL)
+    text = text_of(page.body_html)
+    assert all(f"第{n}部分" in text for n in range(1, 5))
+    assert "机构" not in text and "主办单位" not in text
+
+
+def test_old_layout_with_text_in_table_cells_and_line_breaks():
+    lines = "<br>".join(
+        "　　" + "镇村两级干部参加培训，学习了农村集体资产管理的有关规定。" * 2 for _ in range(4)
+    )
+    html = f"""<html><head><title>镇里开展农村集体资产管理培训-某某镇人民政府</title></head><body>
+    <table width="760"><tr><td class="menu"><a href="/">首页</a> <a href="/a">新闻</a> <a href="/b">公告</a>
+    <a href="/c">办事</a> <a href="/d">互动</a></td></tr>
+    <tr><td>发布日期：2009-6-8　来源：镇农办</td></tr>
+    <tr><td>{lines}</td></tr><tr><td>【<a href="javascript:window.close()">关闭窗口</a>】</td></tr></table>
+    </body></html>"""
+    page = extract_page(html, "http://www.example.gov.cn/news/show.asp?id=12")
+    assert page.title == "镇里开展农村集体资产管理培训"
+    assert page.published_on == date(2009, 6, 8) and page.source_name == "镇农办"
+    assert page.organisation_name == "镇农办"
+    assert text_of(page.body_html).count("农村集体资产管理的有关规定") == 8
+    assert_clean(page.body_html)
+    assert "首页" not in page.body_html
+
+
+def test_a_short_marked_article_with_many_related_links_is_not_a_listing():
+    related = "".join(
+        f'<li><a href="/art/{n}.html">相关新闻标题第{n}条</a></li>' for n in range(20)
+    )
+    html = page_of(
+        body='<div id="zoom"><p>区政府召开常务会议，研究部署近期工作。</p></div><ul>'
+        + related
+        + "</ul>"
+    )
+    page = extract_page(html, URL)
+    assert not page.is_listing
+    assert "研究部署近期工作" in page.body_html

@@ -186,6 +186,7 @@ def date_from_url(url: str) -> date | None:
 # ---------------------------------------------------------------------------------------------
 # What is removed before reading
 
+#: (not <form>: ASP.NET pages wrap the whole page in one; its controls go)
 _DROP_TAGS = (
     "script",
     "style",
@@ -197,7 +198,6 @@ _DROP_TAGS = (
     "object",
     "embed",
     "applet",
-    "form",
     "button",
     "input",
     "select",
@@ -287,10 +287,8 @@ def _compact(text: str) -> str:
 
 def _remove(element) -> None:
     """Drop an element and its content but keep the text that follows it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    element.drop_tree()
+    if element.getparent() is not None:
+        element.drop_tree()
 
 
 def _hidden_selectors(tree) -> tuple[set[str], set[str]]:
@@ -509,7 +507,7 @@ _MARKED_ROOTS = (
     './/*[@id="zoom"]',
     ".//article",
 )
-MARKED_ROOT_MIN_TEXT = 30
+MARKED_ROOT_MIN_TEXT = 10
 #: trafilatura's body is taken when it keeps this share of the content root's text
 EXTRACTOR_COVERAGE = 0.9
 #: a listing: at least this many links, more link text than own text, little own text
