@@ -603,3 +603,52 @@ def test_a_short_marked_article_with_many_related_links_is_not_a_listing():
     page = extract_page(html, URL)
     assert not page.is_listing
     assert "研究部署近期工作" in page.body_html
+
+
+# --- metadata tables of other shapes --------------------------------------------------------
+
+METADATA_SHAPES = {
+    "dl": """<dl class="info"><dt>索引号：</dt><dd>11330304/2021-00007</dd><dt>发布机构：</dt>
+        <dd>区财政局</dd><dt>文号：</dt><dd>瓯财〔2021〕3号</dd><dt>成文日期：</dt><dd>2021-01-05</dd></dl>""",
+    "ul": """<ul class="xxgk-meta"><li><span>索引号：</span>11330304/2021-00007</li>
+        <li><b>发布机构：</b>区财政局</li><li>文号：瓯财〔2021〕3号</li><li>成文日期：2021年1月5日</li></ul>""",
+    "div grid": """<div class="gk-head"><div class="row"><div class="k">索 引 号</div>
+        <div class="v">11330304/2021-00007</div></div><div class="row"><div class="k">发布机构：</div>
+        <div class="v">区财政局</div></div><div class="row"><div class="k">文　　号：</div>
+        <div class="v">瓯财〔2021〕3号</div><div class="k">成文日期：</div><div class="v">2021-01-05</div></div></div>""",
+    "two labels in one cell": """<table><tr><td>索引号：11330304/2021-00007　发布机构：区财政局</td></tr>
+        <tr><td>文号：瓯财〔2021〕3号　成文日期：2021-01-05</td></tr></table>""",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(METADATA_SHAPES))
+def test_metadata_table_shapes(shape):
+    page = extract_page(page_of(table=METADATA_SHAPES[shape]), URL)
+    assert page.index_number == "11330304/2021-00007"
+    assert page.organisation_name == "区财政局"
+    assert page.document_number == "瓯财〔2021〕3号"
+    assert page.written_on == date(2021, 1, 5)
+    assert "11330304" not in page.body_html and "发布机构" not in page.body_html
+
+
+def test_labels_scattered_over_the_page_are_not_a_table():
+    body = (
+        BODY
+        + "<p>文号：以正式文件为准。</p><div><p>索引号：见附件说明，本页不再列出，请各单位自行查阅。</p></div>"
+    )
+    page = extract_page(page_of(body=body), URL)
+    assert page.index_number == "" and page.document_number == ""
+    assert "以正式文件为准" in text_of(page.body_html)
+
+
+def test_xhtml_declaration_and_content_type_without_charset():
+    html = '<?xml version="1.0" encoding="utf-8"?>\n' + page_of(meta=META)
+    assert extract_page(html, URL).title == "甲通知"
+    assert "朱镕基" in decode_html("<p>朱镕基</p>".encode(), "text/html")
+
+
+def test_a_template_head_with_the_title_and_its_line_is_not_furniture():
+    head = '<div class="article-head"><h1>区政府召开第十次常务会议</h1><div class="info">发布时间：2022-05-06 来源：区政府办公室</div></div>'
+    page = extract_page(page_of(heading=head, title="区政府召开第十次常务会议"), URL)
+    assert page.title == "区政府召开第十次常务会议" and page.evidence["title"] == "heading"
+    assert page.published_on == date(2022, 5, 6) and page.source_name == "区政府办公室"

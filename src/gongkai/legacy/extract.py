@@ -331,7 +331,11 @@ def _own_text_length(element) -> int:
 
 
 def _is_furniture(element) -> bool:
-    if _own_text_length(element) > FURNITURE_MAX_TEXT:
+    """Little text, not two sentences, no <h1> and no 发布时间/来源 line: a template's
+    "article-head" holds the title and its line, a page's "head" holds neither."""
+    if _own_text_length(element) > FURNITURE_MAX_TEXT or element.find(".//h1") is not None:
+        return False
+    if _FIELD_LINE.search(element.text_content()):
         return False
     sentences = 0
     for text in element.itertext():
@@ -366,9 +370,9 @@ def _strip_rows(tree, pattern: re.Pattern) -> None:
 
 
 def clean(tree) -> list[str]:
-    """Remove scripts, styles, comments, hidden elements and page furniture (navigation, header,
-    footer, share bars, sidebars), in place; return the hrefs of the Hanweb <datastore>
-    records of a column page (its list lives in a script, so it goes with the scripts)."""
+    """Remove scripts, styles, comments and hidden elements, in place; return the hrefs of the
+    Hanweb <datastore> records of a column page (its list lives in a script, so it goes with
+    the scripts)."""
     records = []
     for script in tree.iter("script"):
         if "<datastore" in (script.text or "") or "<recordset" in (script.text or ""):
@@ -392,6 +396,12 @@ def clean(tree) -> list[str]:
             continue
         if _is_hidden(element, classes, ids):
             _remove(element)
+    return records
+
+
+def remove_furniture(tree) -> None:
+    """Remove navigation, header, footer, share bars and sidebars (after the metadata table is
+    read: templates name its block "…-head" or "…-top" too)."""
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.tag in ("html", "body"):
             continue
@@ -401,7 +411,6 @@ def clean(tree) -> list[str]:
         )
         if (landmark or _name_parts(element) & _FURNITURE) and _is_furniture(element):
             _remove(element)
-    return records
 
 
 def strip_rows(tree) -> None:
@@ -447,7 +456,18 @@ OTHER_TABLE_LABELS = ("公开方式", "公开范围", "公开形式", "公开时
 OTHER_TABLE_LABELS += ("组配分类", "服务对象", "时效", "废止日期", "生效日期", "备注", "所属机构")
 _TABLE_LABEL_FIELD = {label: name for name, labels in TABLE_LABELS.items() for label in labels}
 _ALL_TABLE_LABELS = set(_TABLE_LABEL_FIELD) | set(OTHER_TABLE_LABELS)
+#: a second label in one cell ends the first one's value ("索引号：… 发布机构：…")
+_NEXT_TABLE_LABEL = re.compile(
+    "(?:"
+    + "|".join(
+        r"\s*".join(map(re.escape, label)) for label in sorted(_ALL_TABLE_LABELS, key=len)[::-1]
+    )
+    + r")\s*[:：﹕]"
+)
 _COLON = ":：﹕"
+_CELL_TAGS = ("th", "td", "dt", "dd", "li", "p", "div")
+#: a metadata table is labels and values: they make at least this share of its text
+TABLE_SHARE = 0.7
 
 LINE_LABELS = {
     "published_on": (
@@ -482,6 +502,9 @@ _LINE = {
     )
     for name, labels in LINE_LABELS.items()
 }
+_FIELD_LINE = re.compile(
+    rf"(?<![\u4e00-\u9fff])(?:{'|'.join(x for labels in LINE_LABELS.values() for x in labels)})\s*[:：]"
+)
 _ANY_LINE = re.compile(rf"(?<![\u4e00-\u9fff])(?:{_ANY_LINE_LABEL})\s*[:：]")
 LINE_MAX_TEXT = 300
 #: a paragraph this long ends the head of the content (where a 发布时间/来源 line may sit)
@@ -539,49 +562,89 @@ def _read_meta(tree, page: ExtractedPage) -> None:
             _set(page, _META_FIELDS[name], meta.get("content") or "", "meta")
 
 
-def _cells(table) -> list:
-    return table.xpath("./tr/th|./tr/td|./tbody/tr/th|./tbody/tr/td|./thead/tr/th|./thead/tr/td")
+def _labels(text: str) -> list[tuple[str, str]]:
+    """The (label, value) pairs of a cell that starts with a known label: "发布机构：", a bare
+    "发 布 机 构" (its value in the next cell), or several in one cell ("索引号：… 发布机构：…")."""
+    compact = _compact(text).rstrip(_COLON)
+    if compact in _ALL_TABLE_LABELS:
+        return [(compact, "")]
+    matches = list(_NEXT_TABLE_LABEL.finditer(text))
+    if not matches or text[: matches[0].start()].strip():
+        return []
+    pairs = []
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
+        value = text[match.end() : following.start() if following else len(text)]
+        pairs.append((_compact(match.group()).rstrip(_COLON), value.strip(" \u3000\xa0")))
+    return pairs
 
 
-def _label(text: str) -> tuple[str, str] | None:
-    """(label, value) when a cell starts with a known label; the value may be empty."""
-    compact = _compact(text)
-    for length in range(min(len(compact), 8), 1, -1):
-        if compact[:length] in _ALL_TABLE_LABELS and (
-            len(compact) == length or compact[length] in _COLON
-        ):
-            label = compact[:length]
-            # the value is what follows the label's last character and the colon, spaces kept
-            rest = text
-            for char in label:
-                rest = rest[rest.index(char) + 1 :]
-            return label, rest.lstrip(" \u3000\xa0" + _COLON).strip()
-    return None
+def _cells(tree) -> list:
+    """The innermost cells of the page (th, td, dt, dd, li, p, div holding no other), in
+    document order: where a metadata table, list or grid of divs keeps its labels and values."""
+    return [
+        element
+        for element in tree.iter(*_CELL_TAGS)
+        if not any(child is not element for child in element.iter(*_CELL_TAGS))
+    ]
 
 
 def _read_table(tree) -> tuple[dict[str, str], object | None]:
-    """The metadata table's fields (the first table with two or more known labels)."""
-    for table in tree.iter("table"):
-        if table.find(".//table") is not None:
-            continue
-        found: dict[str, str] = {}
-        cells = _cells(table)
-        for index, cell in enumerate(cells):
-            text = _text(cell)
-            parsed = _label(text) if len(text) <= 200 else None
-            if parsed is None:
-                continue
-            label, value = parsed
+    """The fields of the 信息公开 metadata table — a <table>, a <dl>, a list or a grid of
+    <div>s — and its element: the largest element around the first labelled cells that is
+    still made of labels and values (so never the page's wrapper)."""
+    cells = _cells(tree)
+    pairs = []  # (label cell, value cell or None, field, value)
+    for index, cell in enumerate(cells):
+        text = _text(cell)
+        for label, value in _labels(text) if len(text) <= 200 else []:
+            value_cell = None
             if not value and index + 1 < len(cells):
-                following = _text(cells[index + 1])
-                if _label(following) is None and len(following) <= 200:
-                    value = following
-            name = _TABLE_LABEL_FIELD.get(label)
-            if name and value and name not in found:
-                found[name] = value
-        if len([name for name in found if name != "source_name"]) >= 2:
-            return found, table
-    return {}, None
+                following = cells[index + 1]
+                if (
+                    not _labels(_text(following))
+                    and len(_text(following)) <= 200
+                    and _own_text_length(following) > 0  # not the links under a sidebar heading
+                ):
+                    value, value_cell = _text(following), following
+            pairs.append((cell, value_cell, _TABLE_LABEL_FIELD.get(label), value))
+    named = [pair for pair in pairs if pair[2] and pair[3]]
+    if len({pair[2] for pair in named} - {"source_name"}) < 2:
+        return {}, None
+    for seed in named:
+        best = _table_around(seed[0], pairs)
+        if best is not None:
+            found: dict[str, str] = {}
+            for cell, _, name, value in pairs:
+                if name and value and _contains(best, cell):
+                    found.setdefault(name, value)
+            return found, best
+    return {}, None  # labels scattered over the page: text lines, not a table
+
+
+def _table_around(cell, pairs):
+    """The largest ancestor of a labelled cell with two or more fields whose text is still
+    mostly labels and values."""
+    best = None
+    for container in cell.iterancestors():
+        if container.tag in ("body", "html"):
+            break
+        inside = [pair for pair in pairs if _contains(container, pair[0])]
+        fields = {name for _, _, name, value in inside if name and value}
+        if len(fields - {"source_name"}) < 2:
+            continue
+        total = len(_compact(container.text_content()))
+        covered = sum(
+            len(_compact(_text(cell))) + (len(_compact(_text(value))) if value is not None else 0)
+            for cell, value, _, _ in inside
+        )
+        if covered < TABLE_SHARE * total:
+            break  # beyond the table: the labels are no longer most of the text
+        best = container
+    return best
+
+
+def _contains(container, element) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
 
 
 def _line_blocks(tree, root) -> list:
@@ -601,8 +664,14 @@ def _line_blocks(tree, root) -> list:
             continue
         for ancestor in element.iterancestors():
             labels_below[ancestor] = max(labels_below.get(ancestor, 0), labels)
-        if element in inside and element not in head and labels < 2:
+        if element is root or (element in inside and element not in head and labels < 2):
             continue
+        if any(
+            len(_text(child)) >= HEAD_PARAGRAPH and not _ANY_LINE.search(_text(child))
+            for child in element.iter(*_BLOCKS)
+            if child is not element
+        ):
+            continue  # it holds a paragraph of text: not a line
         blocks.append(element)
     return blocks[::-1]
 
@@ -826,6 +895,7 @@ def extract_page(html: str, url: str) -> ExtractedPage:
         _set(page, name, value, "table")
     if table is not None:
         _remove(table)
+    remove_furniture(body)
 
     root, region = _marked_root(body)
     marked = root is not None
