@@ -50,7 +50,7 @@ class ExtractedPage:
     column_name: str = ""  # 栏目 / ColumnName
     site_name: str = ""
     site_code: str = ""  # SiteIDCode
-    organisation_name: str = ""  # 发布机构 (or a 来源 that names an organ)
+    organisation_name: str = ""  # 发布机构 (or a 来源 that names an organ, with its evidence)
     index_number: str = ""  # 索引号
     document_number: str = ""  # 文号
     written_on: date | None = None  # 成文日期
@@ -425,6 +425,7 @@ def strip_rows(tree) -> None:
 _META_FIELDS = {
     "articletitle": "title",
     "pubdate": "published_on",
+    "publishdate": "published_on",
     "contentsource": "source_name",
     "columnname": "column_name",
     "sitename": "site_name",
