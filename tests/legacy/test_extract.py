@@ -412,6 +412,7 @@ def test_title_tag_loses_the_site_suffix(title, expected):
         '<span style="visibility:hidden"><a href="http://spam.example/">隐藏链接</a></span>',
         '<span style="font-size:0"><a href="http://spam.example/">隐藏链接</a></span>',
         '<span style="font-size: 0px; color:#fff"><a href="http://spam.example/">隐藏链接</a></span>',
+        '<span style="font-size:1px"><a href="http://spam.example/">隐藏链接</a></span>',
         '<div style="position:absolute;left:-9999px"><a href="http://spam.example/">隐藏链接</a></div>',
         '<div style="text-indent:-5000px"><a href="http://spam.example/">隐藏链接</a></div>',
         '<div style="height:0;overflow:hidden"><a href="http://spam.example/">隐藏链接</a></div>',
@@ -652,3 +653,9 @@ def test_a_template_head_with_the_title_and_its_line_is_not_furniture():
     page = extract_page(page_of(heading=head, title="区政府召开第十次常务会议"), URL)
     assert page.title == "区政府召开第十次常务会议" and page.evidence["title"] == "heading"
     assert page.published_on == date(2022, 5, 6) and page.source_name == "区政府办公室"
+
+
+def test_base_href_is_reported():
+    html = page_of().replace("<head>", '<head><base href="http://www.example.gov.cn/xxgk/">')
+    assert extract_page(html, URL).base_href == "http://www.example.gov.cn/xxgk/"
+    assert read(HANWEB).base_href == ""

@@ -68,6 +68,8 @@ class ExtractedPage:
     author: str = ""  # 作者 / Author
     #: on a listing, the hrefs (as written) of the pages it lists, in order
     links: list[str] = field(default_factory=list)
+    #: the page's <base href>, when it has one: relative hrefs resolve against it, not the URL
+    base_href: str = ""
 
     @property
     def metadata(self) -> dict:
@@ -223,6 +225,7 @@ _FURNITURE = set(
 FURNITURE_MAX_TEXT = 400
 _HIDDEN_STYLE = re.compile(
     r"display:none|visibility:(?:hidden|collapse)|font-size:0(?:\.0+)?(?:px|pt|em|rem|%)?(?:[;!]|$)"
+    r"|font-size:1px"
     r"|opacity:0(?:\.0+)?(?:[;!]|$)"
     r"|(?:^|;)(?:left|top|right|bottom|text-indent|margin-left|margin-top):-(?:[5-9]\d{2}|\d{4,})"
 )
@@ -887,6 +890,8 @@ def extract_page(html: str, url: str) -> ExtractedPage:
     _read_meta(tree, page)  # 1. the government-site meta tags
     title_element = tree.find(".//title")
     title_tag = _text(title_element) if title_element is not None else ""
+    base = tree.find(".//base[@href]")
+    page.base_href = (base.get("href") or "").strip() if base is not None else ""
     records = clean(tree)
     body = tree.find(".//body")
     body = tree if body is None else body
