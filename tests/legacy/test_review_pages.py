@@ -71,6 +71,10 @@ def test_queue_lists_pages_with_proposal_and_filters(demo, client, housing_leaf)
     column = client.get(url, {"column": "通知公告"}).content.decode()
     assert "城区停水通知" in column and "道路改造公示" not in column
     assert "按建议确认本栏目" in column
+    make_page(demo, title="无栏目的旧页面", column_name="")
+    none = client.get(url, {"column": "-"}).content.decode()
+    assert "无栏目的旧页面" in none and "城区停水通知" not in none
+    assert "按建议确认本栏目" in none
     assert unsure.pk != sure.pk
 
 
@@ -110,8 +114,10 @@ def test_confirm_form_publishes_and_the_public_sees_the_record(demo, client, hou
     response = client.post(
         reverse("legacy_staff:confirm", args=[page.pk]),
         {"catalogue_item": leaf.pk, "organisation": housing.pk, "version": page.version},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert response.redirect_chain[0][1] == 302
+    assert "已发布为“迁移来的停水通知”" in response.content.decode()
     page.refresh_from_db()
     assert page.review_state == ReviewState.CONFIRMED
     record = page.record

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -34,6 +34,8 @@ METADATA_LABELS = [
     ("subject", "主题分类"),
     ("keywords", "关键词"),
 ]
+#: the column filter's value for pages without an old column
+NO_COLUMN = "-"
 EVIDENCE_LABELS = {
     "meta": "网页元数据",
     "table": "信息公开元数据表",
@@ -96,8 +98,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Pages waiting for a person; filters by confidence and old column (GET, no script)."""
     site = _site(request)
     low = _bool(request.GET.get("low"))
-    column = request.GET.get("column")
-    column = column if column else None
+    column = request.GET.get("column") or None
+    if column == NO_COLUMN:
+        column = ""  # the pages the old site gave no column
     pages = review.pending_pages(request.user, site, low_confidence=low, column=column)
     shown = list(pages[:200])
     return render(
@@ -108,7 +111,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "count": pages.count(),
             "columns": review.pending_columns(request.user, site),
             "low": request.GET.get("low", ""),
-            "column": column or "",
+            "column": NO_COLUMN if column == "" else (column or ""),
+            "column_chosen": column is not None,
+            "no_column": NO_COLUMN,
             "threshold": REVIEW_BELOW,
             "column_form": ColumnConfirmForm(initial={"column": column or ""}),
         },
@@ -172,13 +177,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, str(exc))
         return _detail(request, page, confirm_form=form, status=400)
     messages.success(
-        request,
-        format_html(
-            '已发布为 <a href="{}">{}</a>（索引号 {}）。',
-            record.get_absolute_url(),
-            record.title,
-            record.index_number,
-        ),
+        request, f"已发布为“{record.title}”（索引号 {record.index_number}），可在信息列表中查看。"
     )
     return redirect(_next_in_queue(request, page))
 
@@ -235,7 +234,9 @@ def column_confirm(request: HttpRequest) -> HttpResponse:
     for page, why in result.skipped[:10]:
         messages.info(request, f"“{page.title}”：{why}")
     url = reverse("legacy_staff:queue")
-    return redirect(f"{url}?column={column}" if result.skipped else url)
+    if not result.skipped:
+        return redirect(url)
+    return redirect(f"{url}?{urlencode({'column': column or NO_COLUMN})}")
 
 
 @staff_required
