@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Q, QuerySet
 
@@ -89,6 +90,49 @@ class _Tally:
         return [(self.objects[pk], score) for pk, score in order]
 
 
+class SiteFacts:
+    """What the evidence reads about a site, loaded once for many pages (a re-run over
+    thousands of pending pages, an import): its active rules, organisations and leaves, and
+    what was confirmed per old column. Make a new one when those may have changed."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self._learned: dict[str, list] = {}
+
+    @cached_property
+    def rules(self) -> list:
+        from .models import ClassificationRule
+
+        return list(
+            ClassificationRule.objects.filter(site=self.site, active=True).select_related(
+                "catalogue_item", "organisation"
+            )
+        )
+
+    @cached_property
+    def organisations(self) -> list[Organisation]:
+        return list(Organisation.objects.filter(site=self.site, is_active=True))
+
+    @cached_property
+    def leaves(self) -> list[CatalogueItem]:
+        return list(leaves_of(self.site).order_by("pk").prefetch_related("organisations"))
+
+    def confirmed(self, column: str) -> list[tuple[int, int]]:
+        """(leaf, organisation) of the column's pages staff confirmed."""
+        from .models import LegacyPage, ReviewState
+
+        if column not in self._learned:
+            self._learned[column] = list(
+                LegacyPage.objects.filter(
+                    site=self.site,
+                    column_name=column,
+                    review_state=ReviewState.CONFIRMED,
+                    record__isnull=False,
+                ).values_list("record__catalogue_item", "record__organisation")
+            )
+        return self._learned[column]
+
+
 def rule_words(contains: str) -> list[str]:
     """The words of a rule's 包含词语: separated by spaces, commas, 、 or semicolons."""
     return [word for word in _WORD_SPLIT.split(contains or "") if word]
@@ -131,14 +175,12 @@ def _page_text(page: ExtractedPage, field_name: str) -> str:
     return " ".join(filter(None, [page.organisation_name, page.source_name]))
 
 
-def rule_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
+def rule_evidence(
+    site: Site, page: ExtractedPage, facts: SiteFacts | None = None
+) -> list[Evidence]:
     """The site's active ClassificationRule rows whose field contains one of their words."""
-    from .models import ClassificationRule
-
     found = []
-    rules = ClassificationRule.objects.filter(site=site, active=True).select_related(
-        "catalogue_item", "organisation"
-    )
+    rules = (facts or SiteFacts(site)).rules
     texts: dict[str, str] = {}
     for rule in rules:
         if rule.catalogue_item is None and rule.organisation is None:
@@ -163,7 +205,9 @@ def rule_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
     return found
 
 
-def organisation_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
+def organisation_evidence(
+    site: Site, page: ExtractedPage, facts: SiteFacts | None = None
+) -> list[Evidence]:
     """发布机构, 来源 and SiteName naming one of the site's organisations: exactly (full name or
     简称) is strong, an organisation's name inside the text weaker; of several organisations
     inside one text the longest name wins (区住房和城乡建设局 over 区政府)."""
@@ -175,7 +219,7 @@ def organisation_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
     said = [(label, text) for label, text in said if text]
     if not said:
         return []
-    organisations = list(Organisation.objects.filter(site=site, is_active=True))
+    organisations = (facts or SiteFacts(site)).organisations
     found = []
     for label, text in said:
         exact = next((o for o in organisations if text in {o.name, o.short_name} and text), None)
@@ -205,19 +249,22 @@ def organisation_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
     return found
 
 
-def column_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
+def column_evidence(
+    site: Site, page: ExtractedPage, facts: SiteFacts | None = None
+) -> list[Evidence]:
     """The old column named like a leaf: equal is good evidence, contained weak."""
     column = page.column_name.strip()
     if len(column) < _SHORTEST_NAME:
         return []
+    leaves = (facts or SiteFacts(site)).leaves
     found = []
-    for item in leaves_of(site).filter(name=column).order_by("pk"):
+    for item in (leaf for leaf in leaves if leaf.name == column):
         found.append(Evidence(COLUMN_IS_LEAF, f"原栏目“{column}”与事项同名", item))
     if found:
         return found
     near = [
         item
-        for item in leaves_of(site).order_by("pk")
+        for item in leaves
         if len(item.name) >= _SHORTEST_NAME and (item.name in column or column in item.name)
     ]
     for item in near[:3]:  # more than a few near names is no evidence for any of them
@@ -227,29 +274,23 @@ def column_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
     return found
 
 
-def learned_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
+def learned_evidence(
+    site: Site, page: ExtractedPage, facts: SiteFacts | None = None
+) -> list[Evidence]:
     """What staff confirmed for pages of the same old column: the majority leaf (and its
     organisation), as sure as the confirmations agree and as they are many (n/(n+1))."""
-    from .models import LegacyPage, ReviewState
-
     column = page.column_name.strip()
     if not column:
         return []
-    confirmed = list(
-        LegacyPage.objects.filter(
-            site=site,
-            column_name=column,
-            review_state=ReviewState.CONFIRMED,
-            record__isnull=False,
-        ).values_list("record__catalogue_item", "record__organisation")
-    )
+    facts = facts or SiteFacts(site)
+    confirmed = facts.confirmed(column)
     if not confirmed:
         return []
     total = len(confirmed)
     item_pk, leaf_votes = Counter(pair[0] for pair in confirmed).most_common(1)[0]
     org_pk, org_votes = Counter(pair[1] for pair in confirmed).most_common(1)[0]
-    item = leaves_of(site).filter(pk=item_pk).first()
-    organisation = Organisation.objects.filter(pk=org_pk, is_active=True).first()
+    item = next((leaf for leaf in facts.leaves if leaf.pk == item_pk), None)
+    organisation = next((o for o in facts.organisations if o.pk == org_pk), None)
     found = []
     if item is not None:
         found.append(
@@ -270,20 +311,22 @@ def learned_evidence(site: Site, page: ExtractedPage) -> list[Evidence]:
     return found
 
 
-def evidence_for(site: Site, page: ExtractedPage) -> list[Evidence]:
+def evidence_for(site: Site, page: ExtractedPage, facts: SiteFacts | None = None) -> list[Evidence]:
     """All evidence, strongest first."""
+    facts = facts or SiteFacts(site)
     found = [
-        *rule_evidence(site, page),
-        *organisation_evidence(site, page),
-        *column_evidence(site, page),
-        *learned_evidence(site, page),
+        *rule_evidence(site, page, facts),
+        *organisation_evidence(site, page, facts),
+        *column_evidence(site, page, facts),
+        *learned_evidence(site, page, facts),
     ]
     return sorted(found, key=lambda e: -e.confidence)
 
 
-def propose(site: Site, page: ExtractedPage) -> Proposal:
-    """The leaf and organisation the evidence points to, with its confidence and the notes."""
-    evidence = evidence_for(site, page)
+def propose(site: Site, page: ExtractedPage, *, facts: SiteFacts | None = None) -> Proposal:
+    """The leaf and organisation the evidence points to, with its confidence and the notes.
+    `facts`: the site's rules, organisations and leaves, loaded once for many pages."""
+    evidence = evidence_for(site, page, facts)
     leaves, organisations = _Tally(), _Tally()
     for e in evidence:
         leaves.add(e.catalogue_item, e.confidence)
@@ -377,8 +420,9 @@ def repropose(site: Site, pages=None) -> int:
         record__isnull=True,
     )
     changed = 0
+    facts = SiteFacts(site)
     for page in pending.iterator():
-        if apply(page, propose(site, extracted_from(page))):
+        if apply(page, propose(site, extracted_from(page), facts=facts)):
             page.save(
                 update_fields=[
                     "proposed_item",
