@@ -1110,6 +1110,84 @@ STAFF_URLS: dict[str, Entry] = {
         allow(ADMIN, refused=FORBIDDEN),  # the office of the staff member's own site
         kwargs=lambda b: {"year": _progress_project(b).programme.year},
     ),
+    # 旧站迁移: publishing staff of the site read the overview and the queue and confirm pages
+    # for their organisations (the office admin for all); only office admins edit the rules.
+    # Site-bound (the superuser's: the host's); another site's pages and rules are not found.
+    "legacy_staff:index": Entry(allow(WRITE, refused=FORBIDDEN)),
+    "legacy_staff:report_csv": Entry(allow(WRITE, refused=FORBIDDEN)),
+    "legacy_staff:queue": Entry(allow(WRITE, refused=FORBIDDEN)),
+    "legacy_staff:column_confirm": Entry(
+        post_only,
+        post=allow(WRITE, refused=FORBIDDEN),
+        data=lambda b: {"column": b.extra["legacy_page"].column_name},
+        changes=True,
+    ),
+    "legacy_staff:page": Entry(
+        allow(WRITE, other_org=WRITE, other_site=()),
+        kwargs=lambda b: {"pk": b.extra["legacy_page"].pk},
+        per_target=True,
+    ),
+    "legacy_staff:confirm": Entry(
+        post_only,
+        post=allow(WRITE, other_site=(), refused=REFUSED),  # others' organisations: the form
+        kwargs=lambda b: {"pk": b.extra["legacy_page"].pk},
+        data=lambda b: {
+            "catalogue_item": b.leaf.pk,
+            "organisation": b.organisation.pk,
+            "version": type(b.extra["legacy_page"])
+            .objects.get(pk=b.extra["legacy_page"].pk)
+            .version,
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "legacy_staff:reject": Entry(
+        post_only,
+        post=allow(WRITE, other_site=()),
+        kwargs=lambda b: {"pk": b.extra["legacy_page"].pk},
+        data=lambda b: {
+            "reason": "矩阵不予迁移",
+            "version": type(b.extra["legacy_page"])
+            .objects.get(pk=b.extra["legacy_page"].pk)
+            .version,
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "legacy_staff:rules": Entry(
+        allow(WRITE, refused=FORBIDDEN),
+        post=allow(ADMIN, refused=FORBIDDEN),
+        data=lambda b: {
+            "field": "title",
+            "contains": "矩阵规则",
+            "catalogue_item": b.leaf.pk,
+            "weight": "0.7",
+            "position": "0",
+            "active": "on",
+        },
+        changes=True,
+    ),
+    "legacy_staff:rule_edit": Entry(
+        allow(ADMIN, other_org=ADMIN, other_site=()),
+        kwargs=lambda b: {"pk": b.extra["legacy_rule"].pk},
+        data=lambda b: {
+            "field": "column",
+            "contains": "矩阵修改",
+            "organisation": b.organisation.pk,
+            "weight": "0.6",
+            "position": "1",
+        },
+        per_target=True,
+        changes=True,
+    ),
+    "legacy_staff:rule_delete": Entry(
+        post_only,
+        post=allow(ADMIN, other_org=ADMIN, other_site=()),
+        kwargs=lambda b: {"pk": b.extra["legacy_rule"].pk},
+        per_target=True,
+        changes=True,
+    ),
+    "legacy_staff:repropose": Entry(post_only, post=allow(ADMIN, refused=FORBIDDEN), changes=True),
 }
 
 
@@ -1286,6 +1364,9 @@ ADMIN_MODELS = {
     "records_apitoken",
     "records_indexrule",
     "records_itempublishing",
+    "legacy_classificationrule",
+    "legacy_importrun",
+    "legacy_legacypage",
     "search_synonym",
 }
 ADMIN_VIEWS = ("changelist", "add", "history", "delete", "change")
@@ -1769,6 +1850,25 @@ def _moderation_objects(bundle: Bundle) -> dict:
     return {"moderation_case": case}
 
 
+def _legacy_objects(bundle: Bundle) -> dict:
+    """An imported page of the old site waiting for review, proposed for the bundle's
+    organisation and leaf (its own old column), and a classification rule of the site."""
+    from gongkai.legacy.models import ClassificationRule
+    from tests.legacy.factories import make_page
+
+    page = make_page(
+        bundle.site,
+        column_name=f"矩阵栏目{bundle.organisation.pk}",
+        proposed_item=bundle.leaf,
+        proposed_organisation=bundle.organisation,
+        confidence=0.9,
+    )
+    rule = ClassificationRule.objects.create(
+        site=bundle.site, field="title", contains="矩阵", catalogue_item=bundle.leaf
+    )
+    return {"legacy_page": page, "legacy_rule": rule}
+
+
 def _fund_objects(bundle: Bundle) -> dict:
     """A fund of the bundle's organisation supervised by a third party of its site, with a
     published report and its finding, and a second third party to reassign it to."""
@@ -1831,6 +1931,8 @@ def world(django_db_setup, django_db_blocker):
                 bundle.extra.update(_event_objects(bundle))
             for bundle in bundles.values():
                 bundle.extra.update(_fund_objects(bundle))
+            for bundle in bundles.values():
+                bundle.extra.update(_legacy_objects(bundle))
             users = {
                 actor: User.objects.get(username=name) if name else None
                 for actor, name in ACTORS.items()
