@@ -534,7 +534,8 @@ def normalize(text: str, *, simplify: bool = True, strip_pinyin: bool = True) ->
 
 #: elements whose text is code or preformatted, never touched
 _VERBATIM = {"script", "style", "pre", "code", "textarea", "kbd", "samp"}
-_WRAP_IN_WORD = re.compile(rf"(?<=[{CJK}{CJK_PUNCT}])[ \t]*\n\s*(?=[{CJK}{CJK_PUNCT}])")
+#: a line break inside a sentence (not after its end) in an HTML text node
+_WRAP_IN_WORD = re.compile(rf"(?<=[{CJK}，、（《“])[ \t]*\n\s*(?=[{CJK}，。、；：？！）》”])")
 _DOCUMENT = re.compile(r"^\s*(?:<!doctype|<html|<\?xml)", re.I)
 
 
