@@ -1,6 +1,7 @@
 """Text normalisation (core.textnorm): seed 000 as copied from the web reads as clean
 simplified Chinese, real brackets and numbers survive, every rule is idempotent."""
 
+import html as html_lib
 import re
 import time
 from pathlib import Path
@@ -318,6 +319,15 @@ LINE = st.lists(
 def test_rejoining_is_idempotent(text):
     once = normalize(text)
     assert normalize(once) == once
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ALPHABET, max_size=40).map("".join))
+def test_normalize_html_is_idempotent(text):
+    cell = html_lib.escape(text, quote=False)
+    fragment = f"<p>{cell}<b>{cell}</b>{cell}</p><table><tr><td>{cell}</td></tr></table>"
+    once = normalize_html(fragment)
+    assert normalize_html(once) == once
 
 
 # --------------------------------------------------------------------------- HTML

@@ -117,7 +117,7 @@ def to_simplified(text: str) -> str:
     return _opencc().convert(text)
 
 
-def simplify(text: str) -> tuple[str, int]:
+def convert_traditional(text: str) -> tuple[str, int]:
     """`to_simplified` and the number of characters it changed."""
     result = to_simplified(text)
     if result is text or result == text:
@@ -498,7 +498,7 @@ def _inline(text: str, changes: Changes, *, simplify_: bool, strip: bool, lines:
     text, n = half_width_alnum(text)
     changes.width += n
     if simplify_:
-        text, n = simplify(text)
+        text, n = convert_traditional(text)
         changes.simplified += n
     text, n = punctuation(text)
     changes.punctuation += n
@@ -540,9 +540,16 @@ _DOCUMENT = re.compile(r"^\s*(?:<!doctype|<html|<\?xml)", re.I)
 
 
 def _text_node(text: str, changes: Changes, simplify_: bool, strip: bool) -> str:
-    text, n = _WRAP_IN_WORD.subn("", text)  # 城市供\n水 renders as 城市供 水
-    changes.lines += n
-    return _inline(text, changes, simplify_=simplify_, strip=strip, lines=False)
+    """An HTML text node: the inline rules, and a line break inside a sentence removed (城市供
+    \n水 renders as 城市供 水), then the rules again for what the removal brought together."""
+    text = _inline(text, changes, simplify_=simplify_, strip=strip, lines=False)
+    for _ in range(4):
+        text, n = _WRAP_IN_WORD.subn("", text)
+        if not n:
+            break
+        changes.lines += n
+        text = _inline(text, changes, simplify_=simplify_, strip=strip, lines=False)
+    return text
 
 
 def _ruby(root, changes: Changes) -> None:
