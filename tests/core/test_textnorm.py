@@ -162,6 +162,11 @@ def test_phrase_only_traditional_characters_are_converted():
     assert to_simplified("覆盖") == T2S.convert("覆盖")
 
 
+def test_converting_only_the_traditional_pieces_is_opencc_on_the_whole():
+    for text in (SEED_000, normalize(SEED_000), "回覆來函，覆盖率；乾隆年間 乾乾淨淨"):
+        assert to_simplified(text) == T2S.convert(text)
+
+
 def test_simplified_text_is_returned_as_it_is():
     text = "迎江区人民政府办公室关于印发政务公开工作方案的通知"
     assert to_simplified(text) is text

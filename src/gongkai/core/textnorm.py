@@ -111,10 +111,18 @@ def traditional_chars() -> frozenset[str]:
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese (OpenCC t2s, phrases first: 乾隆 stays, 乾淨 → 干净)."""
-    if not text or traditional_chars().isdisjoint(text):
+    """Traditional → simplified Chinese (OpenCC t2s, phrases first: 乾隆 stays, 乾淨 → 干净).
+    OpenCC matches within the pieces between its separators (punctuation, spaces), so only
+    the pieces holding a traditional character go through it: the same result, faster."""
+    trad = traditional_chars()
+    if not text or trad.isdisjoint(text):
         return text
-    return _opencc().convert(text)
+    converter = _opencc()
+    pieces = converter.split_chars_re.split(text)  # odd indexes: the separators
+    return "".join(
+        piece if i % 2 or trad.isdisjoint(piece) else converter.convert(piece)
+        for i, piece in enumerate(pieces)
+    )
 
 
 def convert_traditional(text: str) -> tuple[str, int]:
@@ -137,10 +145,12 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f
 
 
 def remove_invisible(text: str) -> tuple[str, int]:
-    """Zero-width and control characters go; every kind of line break becomes a newline."""
+    """Zero-width and control characters go; every kind of line break becomes a newline
+    (Windows' CRLF is not counted as a change)."""
+    crlf = text.count("\r\n")
     text, breaks = _LINE_BREAKS.subn("\n", text)
     text, removed = _INVISIBLE.subn("", text)
-    return text, removed + breaks
+    return text, removed + breaks - crlf
 
 
 # --------------------------------------------------------------------------- spaces
