@@ -7,11 +7,8 @@ here is idempotent: cleaning clean text changes nothing, so export → import is
 import re
 from functools import lru_cache
 
-CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_ENUM_START = re.compile(
-    r"^(?:\d+[.．、)）]|[（(][一二三四五六七八九十\d]+[)）]|[①-⑳]|[一二三四五六七八九十]+、|【)"
-)
-_END_PUNCT = "。；;：:！!？?"
+from gongkai.core.textnorm import CJK, join_line, to_simplified
+
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 _FULLWIDTH = {i: i - 0xFEE0 for i in range(0xFF10, 0xFF1A)}  # ０-９
 _FULLWIDTH.update({i: i - 0xFEE0 for i in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
@@ -19,49 +16,7 @@ _FULLWIDTH.update({i: i - 0xFEE0 for i in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH.update({0xFF0F: ord("/"), 0x3000: ord(" "), 0xFF05: ord("%"), 0xFF0E: ord(".")})
 _FULLWIDTH.update({0x2028: ord("\n"), 0x2029: ord("\n"), ord("\r"): None, ord("\x0b"): ord("\n")})
 
-
-@lru_cache(maxsize=1)
-def _opencc():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-@lru_cache(maxsize=1)
-def _traditional_chars() -> frozenset[str]:
-    """The traditional characters OpenCC converts one by one; text without any of them is
-    already simplified and skips the OpenCC pass (slow in pure Python)."""
-    cc = _opencc()
-    cc.convert("")  # loads the dictionaries
-    chars: set[str] = set()
-    for group in cc._dict_chain_data:
-        for _max, _min, table in group:
-            chars.update(k for k, v in table.items() if len(k) == 1 and k != v)
-    return frozenset(chars)
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese (OpenCC t2s)."""
-    if not text:
-        return text
-    trad = _traditional_chars()
-    if trad and not any(c in trad for c in text):
-        return text
-    return _opencc().convert(text)
-
-
-def _join_line(before: str, after: str) -> str:
-    if not before:
-        return after
-    if not after:
-        return before
-    if _ENUM_START.match(after) or before[-1] in _END_PUNCT:
-        return f"{before}\n{after}"
-    if re.match(rf"[{CJK}（）()、，,《》“”]", before[-1]) or re.match(
-        rf"[{CJK}（）()、，,《》“”]", after[0]
-    ):
-        return before + after
-    return f"{before} {after}"
+__all__ = ["CJK", "clean_name", "clean_text", "cn_to_int", "header_key", "to_simplified"]
 
 
 def clean_text(value) -> str:
@@ -82,7 +37,7 @@ def _clean_text(value: str) -> str:
     result = ""
     for line in lines:
         if line:
-            result = _join_line(result, line)
+            result = join_line(result, line)
     # spaces between two CJK characters are layout, not content
     result = re.sub(rf"(?<=[{CJK}]) (?=[{CJK}])", "", result)
     return result

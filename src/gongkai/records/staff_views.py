@@ -7,6 +7,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms.utils import ErrorDict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from gongkai.core.permissions import organisations_for
 from gongkai.core.versioning import VersionConflict, VersionForm, model_values
 from gongkai.core.views import staff_required
 
-from . import channels, deadlines, workflow
+from . import channels, deadlines, paste, workflow
 from . import tokens as api_tokens
 from .content import UploadRejected
 from .forms import (
@@ -79,6 +80,23 @@ def _files(request, field="attachment", alt_field="attachment_alt"):
 def _docx(request) -> bytes | None:
     upload = request.FILES.get("docx")
     return upload.read() if upload is not None else None
+
+
+def _cleaning(request) -> bool:
+    """The 清理粘贴文本 button was pressed (it posts the form under its own name)."""
+    return request.method == "POST" and paste.CLEAN_BUTTON in request.POST
+
+
+def _cleaned_form(request, organisation, build):
+    """清理粘贴文本: the same form again with its title, summary and body normalised, not
+    checked and not saved (the editor saves it after reading it), and what changed."""
+    data, changes = paste.clean_text_fields(request.user, organisation, request.POST)
+    form = build(data)
+    form._errors = ErrorDict()  # a cleanup is not a save: no field is reported missing
+    messages.info(request, paste.message(changes))
+    if request.FILES:
+        messages.warning(request, "清理文本时未上传所选文件，请在保存前重新选择。")
+    return form
 
 
 @staff_required
@@ -146,6 +164,9 @@ def new(request: HttpRequest) -> HttpResponse:
         if slot:
             initial["organisation"] = slot.organisation
             initial["formed_on"] = slot.period_end
+    if _cleaning(request):
+        form = _cleaned_form(request, None, lambda data: _form(request, data, None, initial))
+        return render(request, "records/staff/form.html", {"form": form, "record": None})
     form = _form(request, request.POST or None, request.FILES or None, initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -185,10 +206,13 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.fields["catalogue_item"].disabled = True
         return form
 
-    form = edit_form(request.POST or None, request.FILES or None)
+    if _cleaning(request):
+        form = _cleaned_form(request, record.organisation, lambda data: edit_form(data, None))
+    else:
+        form = edit_form(request.POST or None, request.FILES or None)
     form.load(record.version, model_values(record, workflow.EDIT_COMPARE))
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _cleaning(request) and form.is_valid():
         version, base = form.version_data()
         try:
             notes = workflow.update_draft(
@@ -316,13 +340,20 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
         "body": source["body"],
         "reason": revision.reason if revision else "",
     }
-    form = RevisionForm(
-        request.POST or None, request.FILES or None, initial=initial, versioned=bool(revision)
-    )
+    if _cleaning(request):
+        form = _cleaned_form(
+            request,
+            record.organisation,
+            lambda data: RevisionForm(data, initial=initial, versioned=bool(revision)),
+        )
+    else:
+        form = RevisionForm(
+            request.POST or None, request.FILES or None, initial=initial, versioned=bool(revision)
+        )
     if revision:
         form.load(revision.version, workflow.revision_form_values(revision))
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not _cleaning(request) and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("title", "summary", "body")}
         try:
             if revision:

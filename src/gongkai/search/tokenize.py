@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongkai.core.textnorm import to_simplified, traditional_chars
+
 USERDICT = Path(__file__).with_name("userdict.txt")
 
 _CJK = (
@@ -50,33 +52,6 @@ _runtime_words: set[str] = set()
 # --- normalisation ---------------------------------------------------------------------------
 
 
-@functools.cache
-def _t2s():
-    from opencc import OpenCC
-
-    return OpenCC("t2s")
-
-
-@functools.cache
-def _traditional_chars() -> frozenset[str]:
-    """Characters that may need converting; text without any of them skips OpenCC (it is slow)."""
-    from opencc import opencc
-
-    base = Path(opencc.__file__).parent / "dictionary"
-    chars: set[str] = set()
-    for name in ("TSCharacters.txt", "TSPhrases.txt"):
-        for line in (base / name).read_text(encoding="utf-8").splitlines():
-            key = line.split("\t", 1)[0]
-            chars.update(ch for ch in key if ch not in line.split("\t", 1)[-1])
-    return frozenset(chars)
-
-
-def to_simplified(text: str) -> str:
-    if _traditional_chars().isdisjoint(text):
-        return text
-    return _t2s().convert(text)
-
-
 def normalize(text: str) -> str:
     """NFKC (full-width to half-width), lower case, traditional to simplified, 二〇二六年 → 2026年."""
     if not text:
@@ -97,7 +72,7 @@ def normalize_with_map(text: str) -> str:
     if (
         len(lowered) == len(text)
         and not FULL_WIDTH_ALNUM_RE.search(text)
-        and _traditional_chars().isdisjoint(text)
+        and traditional_chars().isdisjoint(text)
     ):
         return lowered  # the common case; other compatibility forms do not affect matching
     return "".join(_normalize_char(ch) for ch in text)
