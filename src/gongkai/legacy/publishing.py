@@ -147,15 +147,20 @@ def new_addresses(site, keys: set[str]) -> tuple[dict[str, str], dict[str, str]]
 
 def _rewrite_links(record: Record) -> None:
     """Write the new addresses into the published body and its first revision (which holds
-    what was published), in the publishing transaction."""
+    what was published). The attachments' numbers exist only once publish_archived has made
+    them, so this runs in the same transaction, before anyone can see either: it completes
+    the publication, it does not change published content (hence the models' publishing
+    flags, which their immutability guards honour)."""
     pages, files = new_addresses(record.site, links.old_paths_in(record.body))
     body = links.rewrite_for_publish(record.body, pages=pages, files=files)
     if body == record.body:
         return
     record.body = body
-    Record.objects.filter(pk=record.pk).update(body=body)
+    record._applying_revision = True
+    record.save(update_fields=["body"])
     for revision in record.revisions.filter(number=1):
         revision.content = {**revision.content, "body": body}
+        revision._publishing = True
         revision.save(update_fields=["content"])
 
 
