@@ -8,8 +8,9 @@ Python's salted `hash()`). Texts that share most shingles get fingerprints a few
 two different notices of one template share only the template's words and land far apart.
 
 Written here rather than taken from PyPI: the `simhash` package has had no release since 2022
-and pulls in numpy for what is thirty lines; this one also adds the shingles' bit vectors in
-one big integer (bit-sliced counters) instead of a Python loop over 64 bits per shingle.
+and pulls in numpy for what is thirty lines; this one counts the shingles' hash bits in C
+(a Counter per digest byte, 32-bit counters packed in one integer) instead of a Python loop
+over 64 bits per shingle.
 
 `simhash(text) -> int` (signed 64-bit, for a BigIntegerField), `bands(fp)` (the four 16-bit
 bands stored on LegacyPage: by the pigeonhole principle two fingerprints within NEAR = 3 bits
@@ -19,6 +20,7 @@ agree on at least one band, so an indexed lookup by band finds every near-duplic
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections import Counter
 
@@ -27,47 +29,43 @@ NEAR = 3
 SHINGLE = 4
 BITS = 64
 _MASK = (1 << BITS) - 1
+#: \w is a letter or digit (str.isalnum) or "_": everything else goes
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
 #: each of the 64 bits gets its own 32-bit counter inside one big integer
 _FIELD = 32
 _FIELD_MASK = (1 << _FIELD) - 1
-#: byte value → its 8 bits spread one per counter field
+#: byte value → its 8 bits spread one per counter field (low bit first)
 _SPREAD = [sum(((b >> i) & 1) << (_FIELD * i) for i in range(8)) for b in range(256)]
 
 
 def normalise(text: str) -> str:
     """The letters and digits of `text`, case-folded and in NFKC (full-width Ａ１ → a1):
     whitespace, punctuation and symbols carry no content and vary between templates."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
-
-
-def shingles(text: str, size: int = SHINGLE) -> Counter:
-    chars = normalise(text)
-    if len(chars) <= size:
-        return Counter([chars] if chars else [])
-    return Counter(chars[i : i + size] for i in range(len(chars) - size + 1))
-
-
-def _hash(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-
-
-def _spread(value: int) -> int:
-    spread = 0
-    for byte in range(8):
-        spread |= _SPREAD[(value >> (8 * byte)) & 0xFF] << (_FIELD * 8 * byte)
-    return spread
+    return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", text or "").casefold())
 
 
 def simhash(text: str) -> int:
-    """The signed 64-bit simhash of `text` (0 for a text with no letters or digits)."""
-    counts = shingles(text)
-    total = sum(counts.values())
-    if not total:
+    """The signed 64-bit simhash of `text` (0 for a text with no letters or digits).
+
+    Every shingle occurrence votes with its 64 hash bits; a bit of the result is set when
+    more than half the votes set it. The votes are counted per byte of the digests (one
+    `Counter` over a byte slice each, in C), then spread into 64 counters at once."""
+    chars = normalise(text)
+    if not chars:
         return 0
-    ones = 0  # 64 counters: how much weight has each bit set
-    for shingle, weight in counts.items():
-        ones += _spread(_hash(shingle)) * weight
+    if len(chars) <= SHINGLE:
+        grams = [chars]
+    else:
+        grams = [chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)]
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(g.encode(), digest_size=8).digest() for g in grams])
+    ones = 0  # 64 counters: how many votes set each bit
+    for position in range(8):  # digest byte 0 is the most significant
+        votes = 0  # this byte's 8 counters: small integers, added up before shifting
+        for byte, count in Counter(digests[position::8]).items():
+            votes += _SPREAD[byte] * count
+        ones |= votes << (_FIELD * 8 * (7 - position))
+    total = len(grams)
     value = 0
     for bit in range(BITS):
         if 2 * ((ones >> (_FIELD * bit)) & _FIELD_MASK) > total:

@@ -88,7 +88,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}页面 {run.pages_seen}，导入 {run.imported}，重复跳过 {run.duplicates}，"
-                f"失败 {run.failed}，此前已处理 {run.already_done}，已发布 {published}"
+                f"失败 {run.failed}，栏目页 {run.options.get('listings', 0)}，"
+                f"此前已处理 {run.already_done}，已发布 {published}"
             )
         )
         self.stdout.write(f"报告：{run.report_path}")
