@@ -187,3 +187,21 @@ def test_unreadable_sources_say_why_in_chinese(tmp_path, name, data, message):
         path.write_bytes(data)
     with pytest.raises(SourceError, match=message):
         open_source(path)
+
+
+def test_zip_made_on_chinese_windows_keeps_its_gbk_names(tmp_path, monkeypatch):
+    """Such zips store GBK names without the UTF-8 flag; zipfile reads them as cp437."""
+    path = tmp_path / "crawl.zip"
+    names = {"www.old.gov.cn/通知/a.html": page("甲"), "www.old.gov.cn/附件/说明.pdf": pdf_bytes()}
+
+    def gbk_name(self):  # how such a zip was written: raw GBK bytes, no UTF-8 flag
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+    with monkeypatch.context() as patch:
+        patch.setattr(zipfile.ZipInfo, "_encodeFilenameFlags", gbk_name)
+        make_zip(path, names)
+    with zipfile.ZipFile(path) as raw:
+        assert "www.old.gov.cn/通知/a.html" not in raw.namelist()  # garbled as cp437
+    with open_source(path) as source:
+        assert [p.url for p in source.pages()] == ["http://www.old.gov.cn/通知/a.html"]
+        assert source.file("http://www.old.gov.cn/%E9%99%84%E4%BB%B6/说明.pdf") == pdf_bytes()

@@ -111,7 +111,7 @@ def generate_site(root: Path, pages: int, seed: int = 15) -> dict:
     copies = (pages - listings) // 26  # one copy per 25 documents
     documents = pages - listings - copies
     written = {"documents": 0, "copies": 0, "listings": 0, "files": 0, "bytes": 0}
-    by_column: dict[int, list[tuple[str, str]]] = {i: [] for i in range(len(COLUMNS))}
+    by_column: dict[int, list[tuple[str, str, str]]] = {i: [] for i in range(len(COLUMNS))}
 
     def save(relative: str, text: str, encoding: str = "utf-8") -> None:
         path = site / relative
@@ -147,14 +147,14 @@ def generate_site(root: Path, pages: int, seed: int = 15) -> dict:
         template = (HANWEB, TRS, NANWEI)[style]
         save(relative, template.format(**values), "gb18030" if style == 2 else "utf-8")
         written["documents"] += 1
-        by_column[column_index].append((relative, doc.title))
+        by_column[column_index].append((relative, doc.title, date.isoformat()))
         if n % 25 == 0 and written["copies"] < copies:
             save(f"wap/{relative}", MOBILE.format(**values))
             written["copies"] += 1
     for column_index, entries in by_column.items():
-        items = "".join(
-            f'<li><a href="/{rel}">{html.escape(title)}</a><span>2018-01-01</span></li>'
-            for rel, title in entries[:60]
+        items = "".join(  # the first of its pages, 20 items, as the CMSs paginate
+            f'<li><span>{day}</span><a href="/{rel}">{html.escape(title)}</a></li>'
+            for rel, title, day in entries[:20]
         )
         save(
             f"col/col{1229 + column_index}/index.html",
