@@ -204,3 +204,36 @@ def test_the_fixture_old_site_imports(demo, tmp_path, media):
     assert wap.duplicate_of.old_path == "/art/2017/10/25/art_1229_1001.html"
     assert LegacyFile.objects.filter(site=demo, refused="").exclude(file="").exists()
     assert import_source(FIXTURE_SITE, demo, report_path=tmp_path / "again.csv").imported == 0
+
+
+def test_a_zip_and_a_warc_of_the_same_crawl_import_alike(demo, ouhai, tmp_path, media):
+    import io
+    import mimetypes
+    import zipfile
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    folder = old_site(tmp_path / "saved")
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    crawl = tmp_path / "crawl.zip"
+    with zipfile.ZipFile(crawl, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in files:
+            archive.write(path, path.relative_to(folder).as_posix())
+    warc = tmp_path / "crawl.warc.gz"
+    with open(warc, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for path in files:
+            url = "http://" + path.relative_to(folder).as_posix()
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(path.read_bytes()), http_headers=headers
+                )
+            )
+    for source, site in ((crawl, demo), (warc, ouhai)):
+        run = import_source(source, site, report_path=tmp_path / f"{site.slug}.csv")
+        assert (run.imported, run.duplicates, run.failed) == (2, 1, 1), source.name
+        accepted = LegacyFile.objects.filter(site=site, refused="").exclude(file="")
+        assert sorted(accepted.values_list("kind", flat=True)) == ["pdf", "png"]

@@ -135,13 +135,28 @@ def import_source(
                     raise _DryRun
         except _DryRun:
             run.pk = None  # rolled back with everything else: the counts are what it leaves
+        except BaseException:
+            # interrupted (Ctrl-C, a lost database): the pages done so far are saved, and
+            # the report says which they are; a re-run goes on from there
+            write_report(report, importer.rows)
+            raise
     write_report(report, importer.rows)
     return run
 
 
 class _Importer:
-    def __init__(self, source: Source, site: Site, *, organisation, catalogue_item, dry_run,
-                 publish, actor, progress):  # fmt: skip
+    def __init__(
+        self,
+        source: Source,
+        site: Site,
+        *,
+        organisation,
+        catalogue_item,
+        dry_run: bool,
+        publish: bool,
+        actor,
+        progress: bool,
+    ):
         self.source = source
         self.site = site
         self.organisation = organisation
@@ -350,9 +365,11 @@ class _Importer:
         page.body_html = body
         extracted.title, extracted.body_html = page.title or extracted.title, body
 
-        # the files' names too: old sites publish many bodies that only say 详见附件
-        names = [f.text for f in found if not f.is_image and f.text]
-        text = "\n".join([page.title, body_text, *names])
+        # the files' names too, once whichever template listed them where: old sites publish
+        # many bodies that only say 详见附件
+        names = sorted({f.text for f in found if not f.is_image and f.text})
+        plain = links.text_without_files(body, {f.key for f in found})
+        text = "\n".join([page.title, plain, *names])
         page.fingerprint = fingerprint.simhash(text)
         page.band0, page.band1, page.band2, page.band3 = fingerprint.bands(page.fingerprint)
         original = self._original_of(page)
@@ -468,6 +485,10 @@ class _Importer:
                 )
         except (PublishRefused, permissions.PermissionDenied) as exc:
             outcome.notes.append(f"未自动发布：{exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - the page stays imported, waiting for staff
+            logger.exception("旧站页面自动发布出错：%s", outcome.page.old_url)
+            outcome.notes.append(f"未自动发布（{type(exc).__name__}）：{exc}")
             return
         outcome.published = True
 

@@ -10,6 +10,7 @@ the public file). Links to other sites are left as they are."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import quote, urlsplit
@@ -19,6 +20,7 @@ from lxml import html as lxml_html
 from .paths import old_path, resolve
 from .sources import FILE_EXTENSIONS, PAGE_EXTENSIONS
 
+_ATTACHMENT_LABEL = re.compile(r"附件\s*[0-9０-９一二三四五六七八九十]*\s*[:：]?")
 #: characters left as they are when an old path is written back into an href
 _SAFE = "/?&=:;,+@~!$'()*[]"
 
@@ -121,3 +123,18 @@ def old_paths_in(body: str) -> set[str]:
         if value.startswith("/") and not value.startswith("//"):
             keys.add(old_path(value))
     return keys
+
+
+def text_without_files(body: str, keys: set[str]) -> str:
+    """The body's text without the links to its files, its images and the word 附件 (with its
+    number and colon): one template lists the attachments inside the text, another beneath
+    it (outside the extracted body), so the fingerprint counts their names once, apart
+    (importer). The word goes everywhere, which changes nothing between two copies."""
+    if not (body or "").strip():
+        return ""
+    root = _parse(body)
+    for element in list(root.iter("a", "img")):
+        value = element.get("src" if element.tag == "img" else "href") or ""
+        if element.tag == "img" or (value.startswith("/") and old_path(value) in keys):
+            element.drop_tree()  # keeps the tail text
+    return _ATTACHMENT_LABEL.sub("", root.text_content())
