@@ -75,3 +75,13 @@ def test_near_fingerprints_share_a_band():
         other = fingerprint.to_signed(other)
         assert distance(base, other) == 3
         assert any(x == y for x, y in zip(bands(base), bands(other), strict=True))
+
+
+def test_similarity_confirms_a_near_fingerprint():
+    """Two notices built from the same phrases can come within NEAR bits; the shingle
+    overlap tells them apart from a copy of one document."""
+    respaced = NOTICE.replace("\n", " \n ").replace("，", ", ")
+    assert fingerprint.similarity(NOTICE, respaced) == 1.0
+    street = NOTICE.replace("人民路", "湖心路").replace("2017年11月1日", "2017年12月5日")
+    assert fingerprint.similarity(NOTICE, street) < 1.0
+    assert fingerprint.similarity(NOTICE, OTHER) < fingerprint.SAME_DOCUMENT

@@ -237,3 +237,22 @@ def test_a_zip_and_a_warc_of_the_same_crawl_import_alike(demo, ouhai, tmp_path, 
         assert (run.imported, run.duplicates, run.failed) == (2, 1, 1), source.name
         accepted = LegacyFile.objects.filter(site=site, refused="").exclude(file="")
         assert sorted(accepted.values_list("kind", flat=True)) == ["pdf", "png"]
+
+
+def test_relative_links_follow_the_pages_base_href(demo, tmp_path, media):
+    from tests.legacy.oldpages import HANWEB, PARAGRAPHS, write
+    from tests.records.files import pdf_bytes
+
+    root = tmp_path / "saved"
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS["safety"])
+    body += '<p>附件：<a href="P02018.pdf">值班安排表.pdf</a></p>'
+    page = HANWEB.format(column="通知公告", title="春节值班安排", date="2018-01-25", body=body)
+    page = page.replace("<head>", '<head><base href="/uploads/2018/">')
+    write(root, "art/2018/1/25/art_9.html", page)
+    write(root, "uploads/2018/P02018.pdf", pdf_bytes())
+    run = import_source(root, demo, report_path=tmp_path / "r.csv")
+    assert run.imported == 1
+    imported = LegacyPage.objects.get(site=demo, old_path="/art/2018/1/25/art_9.html")
+    assert 'href="/uploads/2018/P02018.pdf"' in imported.body_html
+    legacy_file = LegacyFile.objects.get(site=demo, old_path="/uploads/2018/P02018.pdf")
+    assert legacy_file.kind == "pdf" and legacy_file.file

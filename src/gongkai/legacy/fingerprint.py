@@ -87,3 +87,23 @@ def bands(fingerprint: int) -> tuple[int, int, int, int]:
 def distance(a: int, b: int) -> int:
     """Bits in which two fingerprints differ."""
     return ((a ^ b) & _MASK).bit_count()
+
+
+#: share of shingles two texts near in fingerprint must have in common to be one document:
+#: templated notices (two 停水通知 differing in street and date) come close in 64 bits
+SAME_DOCUMENT = 0.8
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' shingle sets (normalised as for simhash)."""
+    x, y = _shingle_set(a), _shingle_set(b)
+    if not x and not y:
+        return 1.0
+    return len(x & y) / len(x | y)
+
+
+def _shingle_set(text: str) -> set[str]:
+    chars = normalise(text)
+    if len(chars) <= SHINGLE:
+        return {chars} if chars else set()
+    return {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}

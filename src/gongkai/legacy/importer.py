@@ -26,7 +26,7 @@ import tempfile
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -350,15 +350,17 @@ class _Importer:
             return _Outcome(PageStatus.LISTING, "栏目或列表页，不作为信息导入", page, extracted)
 
         body = sanitize_html(normalize_html(extracted.body_html)).html
+        # relative hrefs resolve against the page's <base href> when it has one
+        base = urljoin(saved.url, extracted.base_href) if extracted.base_href else saved.url
         known_files = {
             url
             for f in extracted.files
-            if (url := links.internal_url(saved.url, f.href, self.source.hosts))
+            if (url := links.internal_url(base, f.href, self.source.hosts))
         }
         body, found = links.rewrite_for_import(
-            body, saved.url, hosts=self.source.hosts, file_urls=known_files
+            body, base, hosts=self.source.hosts, file_urls=known_files
         )
-        found = _with_listed_files(found, extracted, saved.url, self.source.hosts)
+        found = _with_listed_files(found, extracted, base, self.source.hosts)
         body_text = html_to_text(body)
         if not body_text.strip() and not found:
             raise ExtractionError("页面正文为空。")
@@ -409,21 +411,25 @@ class _Importer:
 
     def _original_of(self, page: LegacyPage) -> LegacyPage | None:
         """The imported page this one repeats: sharing a band (by the pigeonhole principle,
-        every fingerprint within NEAR bits does), within NEAR bits; the closest, then the
-        first imported."""
-        best = None
+        every fingerprint within NEAR bits does), within NEAR bits, and confirmed by the
+        texts themselves (fingerprint.SAME_DOCUMENT): the closest, then the first imported."""
+        near: dict[int, int] = {}
         for band, index in zip(fingerprint.bands(page.fingerprint), self.by_band, strict=True):
             for pk, value in index.get(band, ()):
                 gap = fingerprint.distance(page.fingerprint, value)
-                if gap <= fingerprint.NEAR and (best is None or (gap, pk) < best):
-                    best = (gap, pk)
-        if best is None:
+                if gap <= fingerprint.NEAR:
+                    near[pk] = gap
+        if not near:
             return None
-        return (
-            LegacyPage.objects.only("pk", "fingerprint", "old_url", "record", "column_name")
-            .filter(pk=best[1], status=PageStatus.IMPORTED)
-            .first()
+        mine = page.title + "\n" + links.comparable_text(page.body_html)
+        candidates = LegacyPage.objects.filter(pk__in=near, status=PageStatus.IMPORTED).only(
+            "pk", "fingerprint", "old_url", "record", "column_name", "title", "body_html"
         )
+        for candidate in sorted(candidates, key=lambda c: (near[c.pk], c.pk)):
+            theirs = candidate.title + "\n" + links.comparable_text(candidate.body_html)
+            if fingerprint.similarity(mine, theirs) >= fingerprint.SAME_DOCUMENT:
+                return candidate
+        return None
 
     # ------------------------------------------------------------------ files
 

@@ -138,3 +138,17 @@ def text_without_files(body: str, keys: set[str]) -> str:
         if element.tag == "img" or (value.startswith("/") and old_path(value) in keys):
             element.drop_tree()  # keeps the tail text
     return _ATTACHMENT_LABEL.sub("", root.text_content())
+
+
+def comparable_text(body: str) -> str:
+    """The body's own words, for confirming a duplicate: without images, without the text
+    of links to the old site (attachments and related pages, which templates place inside
+    or beside the text) and without the word 附件."""
+    if not (body or "").strip():
+        return ""
+    root = _parse(body)
+    for element in list(root.iter("a", "img")):
+        value = element.get("src" if element.tag == "img" else "href") or ""
+        if element.tag == "img" or (value.startswith("/") and not value.startswith("//")):
+            element.drop_tree()
+    return _ATTACHMENT_LABEL.sub("", root.text_content())
