@@ -18,4 +18,4 @@ class LegacyConfig(AppConfig):
 
 
 #: Modules of this app with a `register()` that plugs them into core and the portal.
-PLUGINS: list[str] = ["plugin_staff"]
+PLUGINS: list[str] = ["plugin_bench", "plugin_staff", "plugin_demo"]

@@ -1,12 +1,18 @@
 """An imported page becomes a published record: on `--publish`, or when staff confirm its
 leaf and organisation in the review queue. Until then it is a LegacyPage only (nothing
-imported is public before someone confirms it)."""
+imported is public before someone confirms it).
+
+On publication the body's links are written as their new addresses where they are known
+(`links.rewrite_for_publish`): pages already published → their record, the page's files and
+images → `/records/attachments/<pk>/`. The rest keep their old path, which the redirect
+middleware answers once their target is published."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.catalogue.models import CatalogueItem
@@ -16,7 +22,8 @@ from gongkai.core.models import AuditEventType, Organisation
 from gongkai.records import workflow
 from gongkai.records.models import Kind, Record
 
-from .models import LegacyPage, PageStatus, ReviewState
+from . import links
+from .models import LegacyFile, LegacyPage, PageStatus, ReviewState
 
 
 class PublishRefused(ValueError):
@@ -92,6 +99,12 @@ def publish_page(
         for legacy_file in files:
             legacy_file.attachment = by_sha.get(legacy_file.sha256)
             legacy_file.save(update_fields=["attachment"])
+        # the same files under a duplicate's old addresses lead to these attachments too
+        for sha256, attachment in by_sha.items():
+            LegacyFile.objects.filter(
+                page__duplicate_of=page, sha256=sha256, attachment__isnull=True
+            ).update(attachment=attachment)
+        _rewrite_links(record)
         LegacyPage.objects.filter(pk=page.pk).update(
             record=record,
             review_state=ReviewState.CONFIRMED,
@@ -108,6 +121,47 @@ def publish_page(
         )
     page.refresh_from_db()
     return record
+
+
+def new_addresses(site, keys: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """For old paths: the public record URL of each page published by now (a duplicate's is
+    its original's), and the attachment address of each imported file."""
+    pages: dict[str, str] = {}
+    files: dict[str, str] = {}
+    if not keys:
+        return pages, files
+    rows = LegacyPage.objects.filter(site=site, old_path__in=keys).select_related(
+        "record", "duplicate_of__record"
+    )
+    for row in rows:
+        record = row.record or (row.duplicate_of.record if row.duplicate_of else None)
+        if record is not None and record.is_public:
+            pages[row.old_path] = record.get_absolute_url()
+    file_rows = LegacyFile.objects.filter(
+        site=site, old_path__in=keys, attachment__isnull=False
+    ).values_list("old_path", "attachment_id")
+    for key, attachment_id in file_rows:
+        files[key] = reverse("records:attachment_address", args=[attachment_id])
+    return pages, files
+
+
+def _rewrite_links(record: Record) -> None:
+    """Write the new addresses into the published body and its first revision (which holds
+    what was published). The attachments' numbers exist only once publish_archived has made
+    them, so this runs in the same transaction, before anyone can see either: it completes
+    the publication, it does not change published content (hence the models' publishing
+    flags, which their immutability guards honour)."""
+    pages, files = new_addresses(record.site, links.old_paths_in(record.body))
+    body = links.rewrite_for_publish(record.body, pages=pages, files=files)
+    if body == record.body:
+        return
+    record.body = body
+    record._applying_revision = True
+    record.save(update_fields=["body"])
+    for revision in record.revisions.filter(number=1):
+        revision.content = {**revision.content, "body": body}
+        revision._publishing = True
+        revision.save(update_fields=["content"])
 
 
 def _date(value) -> date | None:
