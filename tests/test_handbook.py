@@ -84,12 +84,13 @@ def problems(handbook: Path, images: Path) -> list[str]:
 
 
 def interface_text() -> str:
-    """Every string the staff pages can show: templates and Python (forms, views, models)."""
+    """Every string the staff pages can show: templates and Python (forms, views, models), not
+    the fixture pages of old sites the importer ships for its tests and demo."""
     src = REPO / "src" / "gongkai"
     return "\n".join(
         p.read_text(encoding="utf-8")
         for p in sorted(src.rglob("*"))
-        if p.suffix in (".html", ".py", ".js")
+        if p.suffix in (".html", ".py", ".js") and "fixtures" not in p.relative_to(src).parts
     )
 
 

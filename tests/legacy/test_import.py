@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gongkai.catalogue.models import CatalogueItem
 from gongkai.core.models import AuditEvent, AuditEventType
 from gongkai.legacy.fixtures import make_files
 from gongkai.legacy.importer import import_source
@@ -180,7 +181,9 @@ def test_publish_publishes_confident_pages_with_their_files_and_links(demo, tmp_
 
 def test_without_a_confident_proposal_nothing_is_published(demo, tmp_path, media):
     source = old_site(tmp_path / "saved")
-    organisation, _leaf = responsible_pair(demo)
+    organisation, leaf = responsible_pair(demo)
+    # no rule, and no leaf named like the old column (通知公告): only the organisation is known
+    CatalogueItem.objects.filter(pk=leaf.pk).update(name="城区供水停水公告")
     run = import_source(
         source, demo, organisation=organisation, publish=True, report_path=tmp_path / "r.csv"
     )

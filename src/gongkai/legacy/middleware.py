@@ -6,6 +6,8 @@ old link never becomes a broken-link deduction.
 - a file imported as an attachment of a public record → the attachment's public address;
 - a list page of the old site → the catalogue page of the leaf most of its column's pages
   were published under, else the site's 信息公开 home;
+- a page staff decided not to migrate → the new list of the leaf it was proposed under
+  (review.rejected_target);
 - anything else (not imported, imported but waiting for review) stays 404.
 
 Cheap: it only looks when the answer is already 404, and then with one query on the unique
@@ -27,8 +29,9 @@ from django.urls import reverse
 
 from gongkai.records.models import State
 
-from .models import LegacyFile, LegacyPage, PageStatus
+from .models import LegacyFile, LegacyPage, PageStatus, ReviewState
 from .paths import old_path
+from .review import rejected_target
 from .sources import FILE_EXTENSIONS, PAGE_EXTENSIONS
 
 _MAX_PATH = 700  # LegacyPage.old_path / LegacyFile.old_path max_length
@@ -75,6 +78,8 @@ def _page_address(site, key: str) -> str | None:
         return None
     if page.status == PageStatus.LISTING:
         return _column_address(site, page.column_name)
+    if page.review_state == ReviewState.REJECTED:
+        return rejected_target(page)
     record = page.record or (page.duplicate_of.record if page.duplicate_of else None)
     if record is not None and record.is_public and record.index_number:
         return record.get_absolute_url()
