@@ -31,7 +31,9 @@ RULES = [
 
 
 def _local_leaves(site: Site) -> dict[str, CatalogueItem]:
-    domain, _ = Domain.objects.get_or_create(site=site, name="综合政务", defaults={"sort_order": 900})
+    domain, _ = Domain.objects.get_or_create(
+        site=site, name="综合政务", defaults={"sort_order": 900}
+    )
     root = CatalogueItem.objects.filter(site=site, domain=domain, depth=1).first()
     if root is None:
         root = CatalogueItem.add_root(site=site, domain=domain, name="政务信息")
