@@ -483,7 +483,7 @@ def test_the_site_logo_is_not_a_file_of_the_page():
         ("   \n", "空的"),
         ("纯文本，没有任何标签。", "不是 HTML"),
         (
-            gzip.compress("<html><body><p>正文</p></body></html>".encode()).decode("latin-1"),
+            gzip.compress("<html><body><p>正文</p></body></html>".encode(), mtime=0).decode("latin-1"),
             "不是可读",
         ),
         (
@@ -496,6 +496,7 @@ def test_the_site_logo_is_not_a_file_of_the_page():
             "没有正文",
         ),
     ],
+    ids=["empty", "blank", "plain-text", "gzip", "no-title", "no-body", "script-body"],
 )
 def test_pages_that_cannot_be_read_raise_extraction_error(html, words):
     with pytest.raises(ExtractionError) as error:
