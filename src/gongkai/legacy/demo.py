@@ -12,6 +12,7 @@ from pathlib import Path
 from django.db import transaction
 
 from gongkai.catalogue.models import CatalogueItem, Domain
+from gongkai.catalogue.services import publish_version
 from gongkai.core.models import Organisation, Site
 from gongkai.core.permissions import SYSTEM
 
@@ -77,6 +78,8 @@ def load_legacy_demo() -> list[str]:
                     "position": position,
                 },
             )
+        # the public catalogue is a published version: the local leaves join the next one
+        publish_version(site, SYSTEM, note="新增本地事项：综合政务（旧站迁移）")
     run = import_source(FIXTURE_SITE, site, publish=True, actor=SYSTEM)
     pages = LegacyPage.objects.filter(site=site)
     published = pages.filter(record__isnull=False, status=PageStatus.IMPORTED).count()
