@@ -483,7 +483,9 @@ def test_the_site_logo_is_not_a_file_of_the_page():
         ("   \n", "空的"),
         ("纯文本，没有任何标签。", "不是 HTML"),
         (
-            gzip.compress("<html><body><p>正文</p></body></html>".encode(), mtime=0).decode("latin-1"),
+            gzip.compress("<html><body><p>正文</p></body></html>".encode(), mtime=0).decode(
+                "latin-1"
+            ),
             "不是可读",
         ),
         (

@@ -18,7 +18,6 @@ report is still written, so an admin sees what a real run would do."""
 
 from __future__ import annotations
 
-import csv
 import logging
 import os
 import sys
@@ -36,6 +35,7 @@ from django.utils import timezone
 from gongkai.catalogue.models import CatalogueItem
 from gongkai.core import permissions
 from gongkai.core.audit import record_event
+from gongkai.core.exports import SafeCsvWriter
 from gongkai.core.html import html_to_text, sanitize_html
 from gongkai.core.models import AuditEventType, Organisation, Role, Site
 from gongkai.core.permissions import SYSTEM
@@ -594,7 +594,7 @@ def write_report(path: Path, rows: list[dict]) -> Path:
     handle, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
-            writer = csv.writer(out)
+            writer = SafeCsvWriter(out)
             writer.writerow([label for _, label in REPORT_COLUMNS])
             for row in rows:
                 writer.writerow([row.get(name, "") for name, _ in REPORT_COLUMNS])
