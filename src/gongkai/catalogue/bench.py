@@ -5,30 +5,10 @@ Registered with gongkai.core.bench; the bench command writes var/bench/catalogue
 from __future__ import annotations
 
 import io
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 
-from django.db import connection
-
-from gongkai.core.bench import BenchOptions, register
-
-
-def _fresh_database(run: Callable[[], dict]) -> dict:
-    """Run `run` against a freshly created and migrated temporary database."""
-    creation = connection.creation
-    old_name = connection.settings_dict["NAME"]
-    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
-        if connection.vendor == "sqlite":
-            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(
-                Path(tmp) / "bench.sqlite3"
-            )
-        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        try:
-            return run()
-        finally:
-            creation.destroy_test_db(old_name, verbosity=0)
+from gongkai.core.bench import BenchOptions, fresh_database, register
 
 
 def catalogue_workbook(leaves: int = 5000, per_parent: int = 25) -> bytes:
@@ -124,4 +104,4 @@ def bench_catalogue(options: BenchOptions, write: Callable[[str], None]) -> dict
         }
 
     write("在临时新数据库中导入 …")
-    return _fresh_database(run)
+    return fresh_database(run)

@@ -4,11 +4,13 @@ reported beside a baseline measured in the same run, never as bare timings."""
 
 import json
 import platform
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 
@@ -57,3 +59,20 @@ def write_json(name: str, results: dict) -> Path:
     tmp.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def fresh_database(run: Callable[[], dict]) -> dict:
+    """Run `run` against a freshly created and migrated temporary database (benchmarks that
+    write, so the site's own data is neither measured nor touched)."""
+    creation = connection.creation
+    old_name = connection.settings_dict["NAME"]
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
+        if connection.vendor == "sqlite":
+            connection.settings_dict.setdefault("TEST", {})["NAME"] = str(
+                Path(tmp) / "bench.sqlite3"
+            )
+        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        try:
+            return run()
+        finally:
+            creation.destroy_test_db(old_name, verbosity=0)

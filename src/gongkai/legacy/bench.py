@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gongkai.core.bench import BenchOptions
+from gongkai.core.bench import BenchOptions, fresh_database
 
 DEFAULT_PAGES = 5000
 HOST = "www.bench-old.gov.cn"
@@ -223,8 +223,6 @@ def bench_legacy(options: BenchOptions, write: Callable[[str], None]) -> dict:
     """Generate the old site, then import it into a fresh temporary database."""
     from django.test import override_settings
 
-    from gongkai.catalogue.bench import _fresh_database
-
     pages = pages_wanted(options)
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-legacy-") as tmp:
         tmp_path = Path(tmp)
@@ -241,7 +239,7 @@ def bench_legacy(options: BenchOptions, write: Callable[[str], None]) -> dict:
                 return measure(tmp_path / "saved", site, tmp_path, progress=options.progress)
 
         write("在临时新数据库中导入 …")
-        figures = _fresh_database(run)
+        figures = fresh_database(run)
     return {
         **figures,
         "generated": written,

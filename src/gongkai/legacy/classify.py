@@ -32,7 +32,9 @@ from gongkai.records import workflow
 
 from .extract import ExtractedPage
 
-#: a proposal below this confidence waits for a person, --publish or not
+#: a proposal below this confidence waits for a person, --publish or not. A choice of the
+#: project, not of a regulation: one strong piece of evidence (a rule, an exact organisation
+#: name) reaches it, a leaf name alone (0.45–0.7) needs the organisation to agree
 REVIEW_BELOW = 0.6
 
 #: the organisation named exactly (full name or 简称) in 发布机构 / 来源 / SiteName

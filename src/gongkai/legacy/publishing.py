@@ -92,19 +92,10 @@ def publish_page(
                 data=record_data(page),
                 published_at=published_at(page),
                 attachments=attachments,
+                complete_body=lambda record: _link_files_and_body(record, page, files),
             )
         except workflow.WorkflowError as exc:
             raise PublishRefused(str(exc)) from exc
-        by_sha = {a.sha256: a for a in record.attachments.all()}
-        for legacy_file in files:
-            legacy_file.attachment = by_sha.get(legacy_file.sha256)
-            legacy_file.save(update_fields=["attachment"])
-        # the same files under a duplicate's old addresses lead to these attachments too
-        for sha256, attachment in by_sha.items():
-            LegacyFile.objects.filter(
-                page__duplicate_of=page, sha256=sha256, attachment__isnull=True
-            ).update(attachment=attachment)
-        _rewrite_links(record)
         LegacyPage.objects.filter(pk=page.pk).update(
             record=record,
             review_state=ReviewState.CONFIRMED,
@@ -145,23 +136,20 @@ def new_addresses(site, keys: set[str]) -> tuple[dict[str, str], dict[str, str]]
     return pages, files
 
 
-def _rewrite_links(record: Record) -> None:
-    """Write the new addresses into the published body and its first revision (which holds
-    what was published). The attachments' numbers exist only once publish_archived has made
-    them, so this runs in the same transaction, before anyone can see either: it completes
-    the publication, it does not change published content (hence the models' publishing
-    flags, which their immutability guards honour)."""
-    pages, files = new_addresses(record.site, links.old_paths_in(record.body))
-    body = links.rewrite_for_publish(record.body, pages=pages, files=files)
-    if body == record.body:
-        return
-    record.body = body
-    record._applying_revision = True
-    record.save(update_fields=["body"])
-    for revision in record.revisions.filter(number=1):
-        revision.content = {**revision.content, "body": body}
-        revision._publishing = True
-        revision.save(update_fields=["content"])
+def _link_files_and_body(record: Record, page: LegacyPage, files: list[LegacyFile]) -> str:
+    """Called by records.workflow.publish_archived once the attachments exist: each old file
+    (and the same file under a duplicate's old address) now leads to its attachment, and the
+    body's links to the old site's pages and files point at their new addresses."""
+    by_sha = {a.sha256: a for a in record.attachments.all()}
+    for legacy_file in files:
+        legacy_file.attachment = by_sha.get(legacy_file.sha256)
+        legacy_file.save(update_fields=["attachment"])
+    for sha256, attachment in by_sha.items():
+        LegacyFile.objects.filter(
+            page__duplicate_of=page, sha256=sha256, attachment__isnull=True
+        ).update(attachment=attachment)
+    pages, new_files = new_addresses(record.site, links.old_paths_in(record.body))
+    return links.rewrite_for_publish(record.body, pages=pages, files=new_files)
 
 
 def _date(value) -> date | None:

@@ -16,6 +16,7 @@ with a Chinese message, and nothing is written then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.core.files.base import ContentFile
@@ -613,13 +614,14 @@ def _touch_site(record: Record) -> None:
     touch_site(record.site)
 
 
-def _after_publication(record: Record) -> None:
+def _after_publication(record: Record, *, notify_subscribers: bool = True) -> None:
     from . import indexing, notify
 
     pk = record.pk
     _touch_site(record)
     transaction.on_commit(lambda: indexing.refresh(pk))
-    transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
+    if notify_subscribers:
+        transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
 
 
 def publish_archived(
@@ -630,6 +632,7 @@ def publish_archived(
     data: dict,
     published_at: datetime,
     attachments=(),
+    complete_body: Callable[[Record], str] | None = None,
 ) -> Record:
     """A record the old site already published (旧站迁移), published here as it was: with its
     original publication date and, when it had one that is free here, its own 索引号. It skips
@@ -638,7 +641,9 @@ def publish_archived(
     early: an archived record has no 公开期限 of its own.
 
     `attachments` are dicts of Attachment fields (name, kind, size, sha256, alt_text, file: the
-    name of a file already in storage), so the migrated files are not copied twice."""
+    name of a file already in storage), so the migrated files are not copied twice.
+    `complete_body(record)` returns the body once the attachments exist (links to them need
+    their numbers); it runs before the first revision records what was published."""
     _require(actor, organisation, PUBLISH_ROLES, "迁移发布信息")
     _check_leaf(organisation, catalogue_item)
     data = dict(data)
@@ -671,6 +676,13 @@ def publish_archived(
             attachment = Attachment(record=record, **values)
             attachment.file.name = stored
             attachment.save()
+        if complete_body is not None:
+            body = complete_body(record)
+            if body != record.body:
+                record.body = body
+                record._applying_revision = True  # completes the publication in progress
+                record.save(update_fields=["body"])
+                record._applying_revision = False
         first_revision(record, published_at).save()
         _audit(
             AuditEventType.OBJECT_CREATED,
@@ -680,16 +692,8 @@ def publish_archived(
             f"索引号 {record.index_number}）",
             after=snapshot(record, ["title", "kind", *STATE_FIELDS]),
         )
-        pk = record.pk
-        _touch_site(record)
-        transaction.on_commit(lambda: _refresh_index(pk))
+        _after_publication(record, notify_subscribers=False)
     return record
-
-
-def _refresh_index(pk: int) -> None:
-    from . import indexing
-
-    indexing.refresh(pk)
 
 
 def publish_due(now: datetime | None = None, *, actor) -> list[Record]:
