@@ -111,7 +111,7 @@ def test_docx_through_libreoffice_keeps_the_format(make_request, tmp_path):
         req = _replied(make_request, reason="不予公开部分的理由说明。" * (lines * 28 // 12))
         (tmp_path / f"letter{lines}.docx").write_bytes(letters.reply_letter_docx(req))
         expected[lines] = letters.letter_paragraphs(req)
-    subprocess.run(
+    done = subprocess.run(
         [
             soffice,
             f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
@@ -126,6 +126,9 @@ def test_docx_through_libreoffice_keeps_the_format(make_request, tmp_path):
         capture_output=True,
         timeout=300,
     )
+    made = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    # soffice exits 0 without output when its Writer component is missing
+    assert len(made) == len(expected), done.stdout + done.stderr
     page_counts = set()
     for lines, parts in expected.items():
         pages = _check_pdf((tmp_path / f"letter{lines}.pdf").read_bytes(), parts)

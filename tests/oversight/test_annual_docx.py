@@ -182,6 +182,7 @@ def test_libreoffice_opens_the_docx(report, tmp_path):
         timeout=180,
     )
     assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "annual.pdf").exists(), done.stdout + done.stderr  # Writer?
     pdf = (tmp_path / "out" / "annual.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
 

@@ -309,11 +309,12 @@ def test_report_converts_with_libreoffice(inspection, finding, tmp_path):
     _accepted_inspection(inspection, finding)
     source = tmp_path / "report.docx"
     source.write_bytes(inspections.report_docx(inspection))
-    subprocess.run(
+    done = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
          "pdf", "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120,
+        check=True, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
+    assert (tmp_path / "report.pdf").exists(), done.stdout + done.stderr  # Writer missing?
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "report.pdf").pages)
     flat = "".join(text.split())
     assert "发现的问题及整改情况" in flat
