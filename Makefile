@@ -47,12 +47,13 @@ NOTO_DIR ?= /usr/share/fonts/opentype/noto
 fonts: $(STAMP)
 	$(BIN)/python -m gongkai.core.fonts.build $(NOTO_DIR)
 
-# The three locks from pyproject.toml: dev (what `make install` and the tests use), production
+# The three locks from pyproject.toml: dev (what `make install` and the tests use; with the
+# scale-out extras, which the scale-out tests run against), production
 # without test tools, production with the scale-out extras. The production locks are
 # constrained by the dev lock, so production runs exactly the versions the suite ran.
 UV ?= uv
 locks:
-	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --extra scale --python-version 3.11 --generate-hashes -o requirements.lock
 	$(UV) pip compile pyproject.toml -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-prod.lock
 	$(UV) pip compile pyproject.toml --extra scale -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-scale.lock
 
