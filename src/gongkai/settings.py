@@ -322,6 +322,12 @@ SEARCH_BACKEND = env(
 )
 SEARCH_PATH = Path(env("SEARCH_PATH", str(VAR_DIR / "search")))
 
+# --- Search outbox (issue 16): each app node keeps its own tantivy index fed from the
+# search.IndexChange table (`gongkai search follow`), instead of indexing in the web process.
+SEARCH_OUTBOX = env_bool("SEARCH_OUTBOX", False)
+SEARCH_NODE = env("SEARCH_NODE", "") or __import__("socket").gethostname()
+# --- end search outbox
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

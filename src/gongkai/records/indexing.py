@@ -64,6 +64,18 @@ def refresh(pk: int) -> None:
         logger.exception("检索索引更新失败：record %s", pk)
 
 
+def refresh_on_commit(pk: int) -> None:
+    """refresh() after commit; with the search outbox on, an outbox row in this transaction."""
+    from django.db import transaction
+
+    from gongkai.search import service
+
+    if service.outbox_enabled():
+        service.index_on_commit(SOURCE, [pk])
+    else:
+        transaction.on_commit(lambda: refresh(pk))
+
+
 def register_source() -> None:
     from gongkai.search import service
 

@@ -619,7 +619,7 @@ def _after_publication(record: Record, *, notify_subscribers: bool = True) -> No
 
     pk = record.pk
     _touch_site(record)
-    transaction.on_commit(lambda: indexing.refresh(pk))
+    indexing.refresh_on_commit(pk)
     if notify_subscribers:
         transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
 
@@ -738,7 +738,7 @@ def withdraw(actor, record: Record, reason: str) -> None:
 
     pk = record.pk
     _touch_site(record)
-    transaction.on_commit(lambda: indexing.refresh(pk))
+    indexing.refresh_on_commit(pk)
 
 
 @transaction.atomic
@@ -763,7 +763,7 @@ def expire(actor, record: Record, validity: str = Validity.INVALID, reason: str 
 
     pk = record.pk
     _touch_site(record)
-    transaction.on_commit(lambda: indexing.refresh(pk))
+    indexing.refresh_on_commit(pk)
 
 
 # --------------------------------------------------------------------------- revisions
@@ -964,7 +964,7 @@ def publish_revision(actor, revision: RecordRevision) -> None:
     from . import indexing
 
     _touch_site(record)
-    transaction.on_commit(lambda: indexing.refresh(pk))
+    indexing.refresh_on_commit(pk)
 
 
 def public_attachments(record: Record):

@@ -68,3 +68,42 @@ class Synonym(models.Model):
         import re
 
         return [a.strip() for a in re.split(r"[,，、;；\n]+", self.alternatives) if a.strip()]
+
+
+class IndexChange(models.Model):
+    """The search outbox: one row per change to a searchable thing, written in the change's own
+    transaction, so every app node can bring its local index up to date without copying index
+    files. The id is the sequence number nodes keep their position by (search.outbox)."""
+
+    class Kind(models.TextChoices):
+        UPSERT = "upsert", _("更新")
+        DELETE = "delete", _("删除")
+
+    id = models.BigAutoField(_("序号"), primary_key=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.UPSERT)
+    source = models.CharField(_("数据源"), max_length=50)
+    key = models.CharField(_("对象标识"), max_length=100)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("检索变更")
+        verbose_name_plural = _("检索变更")
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.kind} {self.source}:{self.key}"
+
+
+class SearchNode(models.Model):
+    """How far one app node's local index has applied the outbox."""
+
+    name = models.CharField(_("节点名称"), max_length=100, unique=True)
+    position = models.BigIntegerField(_("已应用序号"), default=0)
+    rebuilding = models.BooleanField(_("正在重建"), default=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("检索节点")
+        verbose_name_plural = _("检索节点")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.position}"

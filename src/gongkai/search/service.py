@@ -172,17 +172,21 @@ class Source:
     load: Callable[[list], Iterable[SearchDocument]] | None = None
     count: Callable[[], int] | None = None
     doc_id: Callable[[object], str] | None = None
+    prefix: str = ""  # the doc_id prefix, for visible()
+    visible: Callable[[list[str]], Iterable] | None = None  # keys the database still shows
 
 
 _sources: dict[str, Source] = {}
 
 
-def register_source(name: str, batches, load=None, count=None, doc_id=None) -> None:
+def register_source(
+    name: str, batches, load=None, count=None, doc_id=None, prefix="", visible=None
+) -> None:
     """Register (or replace) where documents of one kind come from; see the module docstring.
 
     With `load` and `doc_id`, `index_on_commit(name, keys)` keeps the index current: a key that
     no longer loads (deleted, unpublished) is removed."""
-    _sources[name] = Source(name, batches, load, count, doc_id)
+    _sources[name] = Source(name, batches, load, count, doc_id, prefix, visible)
 
 
 def register_queryset_source(
@@ -207,6 +211,10 @@ def register_queryset_source(
         if batch:
             yield batch
 
+    def visible(keys):
+        wanted = [k for k in keys if str(k).isdigit()] if _int_pk(queryset) else list(keys)
+        return queryset().filter(pk__in=wanted).values_list("pk", flat=True)
+
     def load(keys):
         for row in queryset().filter(pk__in=list(keys)):
             doc = document(row)
@@ -219,7 +227,16 @@ def register_queryset_source(
         load=load,
         count=lambda: queryset().count(),
         doc_id=lambda pk: f"{doc_prefix}:{pk}",
+        prefix=doc_prefix,
+        visible=visible,
     )
+
+
+def _int_pk(queryset) -> bool:
+    from django.db import models
+
+    pk = queryset().model._meta.pk
+    return isinstance(pk, models.AutoField | models.BigAutoField | models.IntegerField)
 
 
 def refresh(name: str, keys: Iterable) -> int:
@@ -243,6 +260,11 @@ def index_on_commit(name: str, keys: Iterable) -> None:
     """refresh() once the surrounding transaction commits (at once outside one): a rolled-back
     change never reaches the index, and a failing index never undoes the change."""
     keys = list(keys)
+    if outbox_enabled():  # every node's follower applies it (search.outbox)
+        from .outbox import record_changes
+
+        record_changes(name, keys)
+        return
 
     def run() -> None:
         try:
@@ -251,6 +273,27 @@ def index_on_commit(name: str, keys: Iterable) -> None:
             log.exception("检索索引更新失败：%s %s", name, keys[:10])
 
     transaction.on_commit(run)
+
+
+def outbox_enabled() -> bool:
+    return bool(getattr(settings, "SEARCH_OUTBOX", False))
+
+
+def visible_doc_ids(doc_ids: Iterable[str]) -> set[str]:
+    """Of these doc ids, the ones the database still shows (one query per source): a node that
+    has not yet applied a withdrawal must not show it. Ids of no known source pass."""
+    by_prefix: dict[str, list[str]] = {}
+    for doc_id in doc_ids:
+        prefix, _, key = doc_id.partition(":")
+        by_prefix.setdefault(prefix, []).append(key)
+    out: set[str] = set()
+    for prefix, keys in by_prefix.items():
+        source = next((s for s in _sources.values() if s.visible and s.prefix == prefix), None)
+        if source is None:
+            out.update(f"{prefix}:{k}" for k in keys)
+            continue
+        out.update(source.doc_id(k) for k in source.visible(keys))
+    return out
 
 
 def unregister_source(name: str) -> None:
@@ -278,7 +321,26 @@ def search(query: SearchQuery, backend: str | None = None) -> SearchResults:
     ensure_dictionary()
     if query.synonyms is None:
         query.synonyms = synonyms_for(query.site_ids)
-    return get_backend(backend).search(query)
+    if not outbox_enabled():
+        return get_backend(backend).search(query)
+    from .outbox import REBUILD_NOTICE, is_rebuilding
+
+    rebuilding = is_rebuilding()
+    try:
+        results = get_backend(backend).search(query)
+    except Exception:  # noqa: BLE001 - a node rebuilding its index degrades, never errors
+        if not rebuilding:
+            raise
+        log.exception("重建期间检索失败")
+        results = SearchResults(0, [], {}, "", query)
+    shown = visible_doc_ids(h.doc_id for h in results.hits)
+    hidden = [h for h in results.hits if h.doc_id not in shown]
+    if hidden:
+        results.hits = [h for h in results.hits if h.doc_id in shown]
+        results.total = max(results.total - len(hidden), len(results.hits))
+    if rebuilding:
+        results.notice = REBUILD_NOTICE
+    return results
 
 
 def nearest_catalogue_items(text: str, site_ids: list[int] | None, limit: int = 5, backend=None):

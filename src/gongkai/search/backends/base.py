@@ -121,6 +121,7 @@ class SearchResults:
     strict_total: int = 0  # how many contain every word
     corrected: str = ""  # nothing matched as typed: these are the results for this correction
     parsed: tokenize.ParsedQuery | None = None
+    notice: str = ""  # e.g. the node is rebuilding its index: results may be incomplete
 
     @property
     def pages(self) -> int:

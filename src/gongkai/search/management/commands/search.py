@@ -3,6 +3,8 @@
     gongkai search reindex [--backend fts5|tantivy] [--source NAME ...] [--no-progress]
     gongkai search query "政务公开" [--site yingjiang] [--backend X] [--sort date] [--limit 10]
     gongkai search bench [--records 20000] [--queries 200]   writes var/bench/search.json
+    gongkai search follow [--node NAME] [--once] [--poll 1]   this node applies the outbox
+    gongkai search prune [--keep-days 7]
 
 Bad input ends with a Chinese message and a non-zero exit, never a traceback; a failed reindex
 leaves the old index in place (the rebuild is one commit).
@@ -33,10 +35,15 @@ def _positive(value: str, what: str, maximum: int) -> int:
 
 
 class Command(BaseCommand):
-    help = "站内检索：重建索引（reindex）、调试查询（query）、性能测试（bench）。"
+    help = (
+        "站内检索：重建索引（reindex）、调试查询（query）、跟随变更（follow）、"
+        "清理变更（prune）、性能测试（bench）。"
+    )
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", title="子命令", metavar="{reindex,query,bench}")
+        sub = parser.add_subparsers(
+            dest="action", title="子命令", metavar="{reindex,query,follow,prune,bench}"
+        )
         sub.required = True
 
         reindex = sub.add_parser("reindex", help="从已注册的数据源重建索引")
@@ -50,6 +57,14 @@ class Command(BaseCommand):
         query.add_argument("--backend", help="fts5 或 tantivy")
         query.add_argument("--sort", default="relevance", help="relevance 或 date")
         query.add_argument("--limit", default="10", help="显示条数")
+
+        follow = sub.add_parser("follow", help="本节点持续应用检索变更（检索变更表）")
+        follow.add_argument("--node", help="节点名称，默认按设置 SEARCH_NODE")
+        follow.add_argument("--once", action="store_true", help="应用一次后退出")
+        follow.add_argument("--poll", default="1", help="最长等待秒数（SQLite 为轮询间隔）")
+
+        prune = sub.add_parser("prune", help="删除早于若干天的检索变更")
+        prune.add_argument("--keep-days", default="7", help="保留天数")
 
         bench = sub.add_parser("bench", help="合成数据上比较两种后端与 LIKE 的检索速度")
         bench.add_argument("--records", default="20000", help="合成文档数")
@@ -110,6 +125,27 @@ class Command(BaseCommand):
             self.stdout.write(f"  {hit.score:8.3f}  {date}  {hit.title}  {hit.url}")
         if results.suggestion:
             self.stdout.write(f"您是不是要找：{results.suggestion}")
+
+    def _follow(self, options):
+        from gongkai.search import outbox
+
+        poll = _positive(options["poll"], "等待秒数", 3600)
+        name = options["node"] or outbox.node_name()
+        if options["once"]:
+            count = outbox.apply_pending(name)
+            self.stdout.write(f"节点 {name} 已应用 {count} 条检索变更。")
+            return
+        self.stdout.write(f"节点 {name} 开始跟随检索变更（Ctrl+C 结束）。")
+        try:
+            outbox.follow(name, poll=float(poll))
+        except KeyboardInterrupt:
+            self.stdout.write("已停止。")
+
+    def _prune(self, options):
+        from gongkai.search import outbox
+
+        days = _positive(options["keep_days"], "保留天数", 3650)
+        self.stdout.write(f"已删除 {outbox.prune_outbox(days)} 条检索变更。")
 
     def _bench(self, options):
         from gongkai.search.bench import run_search_bench
