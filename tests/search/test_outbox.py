@@ -56,6 +56,8 @@ def test_a_change_writes_an_outbox_row_in_its_transaction(outbox_on, w):
     record = published(*w)
     change = IndexChange.objects.get(source=indexing.SOURCE)
     assert (change.key, change.kind) == (str(record.pk), IndexChange.Kind.UPSERT)
+    service.refresh(indexing.SOURCE, [record.pk])  # a direct refresh goes through the outbox too
+    assert IndexChange.objects.filter(source=indexing.SOURCE).count() == 2
 
 
 def test_apply_pending_brings_a_node_up_to_date_and_withdrawal_is_hidden_at_once(

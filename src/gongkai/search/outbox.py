@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -215,24 +215,40 @@ def follow(
     """Apply changes as they come: woken by NOTIFY on PostgreSQL (waiting at most `poll`
     seconds), polling every `poll` seconds elsewhere. Runs until stop() is true."""
     listening = connection.vendor == "postgresql"
-    if listening:
+    listened_on = None  # the psycopg connection LISTEN ran on: a reconnect needs it again
+
+    def listen() -> None:
+        nonlocal listened_on
         connection.ensure_connection()
-        with connection.cursor() as cursor:
-            cursor.execute(f"LISTEN {CHANNEL}")
+        if connection.connection is not listened_on:
+            with connection.cursor() as cursor:
+                cursor.execute(f"LISTEN {CHANNEL}")
+            listened_on = connection.connection
+
     try:
         while not stop():
-            count = apply_pending(name, backend)
+            try:
+                if listening:
+                    listen()
+                count = apply_pending(name, backend)
+            except DatabaseError:  # the database went away: retry, never die
+                log.exception("检索变更应用失败，稍后重试")
+                connection.close()
+                time.sleep(poll)
+                continue
             if on_applied is not None and count:
                 on_applied(count)
             if stop():
                 break
             if listening:
-                connection.ensure_connection()
                 for _note in connection.connection.notifies(timeout=poll, stop_after=1):
                     pass
             else:
                 time.sleep(poll)
     finally:
         if listening and connection.connection is not None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"UNLISTEN {CHANNEL}")
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"UNLISTEN {CHANNEL}")
+            except DatabaseError:
+                pass  # the connection is gone, and its LISTEN with it

@@ -240,7 +240,12 @@ def _int_pk(queryset) -> bool:
 
 
 def refresh(name: str, keys: Iterable) -> int:
-    """Re-read some keys of a source: index what loads, remove what does not."""
+    """Re-read some keys of a source: index what loads, remove what does not. With the search
+    outbox on, every node's follower does it: this only writes the outbox rows."""
+    if outbox_enabled():
+        from .outbox import record_changes
+
+        return record_changes(name, keys)
     source = _sources.get(name)
     if source is None or source.load is None:
         return 0
