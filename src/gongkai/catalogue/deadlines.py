@@ -134,6 +134,10 @@ _IMMEDIATE = re.compile(r"及时|立即|第一时间|随时|即刻")
 _LONG_TERM = re.compile(r"长期|常态化|持续公开|常年")
 _ON_REQUEST = re.compile(r"依申请|申请人申请")
 _SAME_AS_ABOVE = re.compile(r"^同上[。.]?$")
+#: no real 公开时限 counts more than six digits of days; longer runs are garbage that would
+#: make the unanchored `(\d+)…` patterns quadratic (20,000 digits took minutes) and int()
+#: raise past Python's 4,300-digit limit
+_LONG_NUMBER = re.compile(r"\d{7,}")
 
 
 def _event(prefix: str) -> str:
@@ -155,6 +159,8 @@ def parse_deadline(text: str | None, previous: DeadlineRule | None = None) -> De
             return DeadlineRule("unparsed", original=original)
         return previous
     s = cn_numbers_to_digits(original).replace("\n", "")
+    if _LONG_NUMBER.search(s):
+        return DeadlineRule("unparsed", original=original)
     s = _LAW_CLAUSE.sub("", s).strip("，,；;。 ")
 
     for period, pattern in _PERIODIC:

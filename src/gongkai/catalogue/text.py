@@ -92,8 +92,10 @@ def cn_to_int(text: str) -> int | None:
     return total + (digit or 0)
 
 
+#: bounded and anchored at the start of a run: an unbounded `[…]+` before a failing lookahead
+#: backtracks quadratically (a 20,000-character run of numerals took ~1 minute)
 _CN_NUMBER_BEFORE_UNIT = re.compile(
-    r"([零〇一二两三四五六七八九十百千]+)(?=\s*(?:个工作日|个自然日|个月|个小时|工作日|自然日|日|天|小时|周|年))"
+    r"(?<![零〇一二两三四五六七八九十百千])([零〇一二两三四五六七八九十百千]{1,12})(?=\s*(?:个工作日|个自然日|个月|个小时|工作日|自然日|日|天|小时|周|年))"
 )
 
 

@@ -54,6 +54,9 @@ _NUMBER = re.compile(
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\u3000)*</p>")
 _WORD_LIST_STYLE = re.compile(r"mso-list:\s*(?!none|ignore)l\d+", re.I)
 _WORD_LEVEL = re.compile(r"level(\d+)", re.I)
+#: characters XML does not allow (form feeds from Word, stray control bytes): lxml refuses a
+#: text node holding one, so they are removed before any parsing
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 @dataclass
@@ -98,7 +101,7 @@ def sanitize_html(html: str) -> CleanHtml:
     comes out well-formed) still keeps `div` and Word's list markup, `_restructure` turns
     them into paragraphs and lists, and the second pass applies the final allow-list, so
     nothing the restructuring does can let anything else through."""
-    html = html or ""
+    html = _NOT_XML.sub("", html or "")
     first = _nh3(html, _FIRST_PASS_TAGS, _FIRST_PASS_ATTRIBUTES)
     cleaned = _nh3(_restructure(first), ALLOWED_TAGS, ALLOWED_ATTRIBUTES) if first else ""
     cleaned = _EMPTY_PARAGRAPH.sub("", cleaned)

@@ -231,7 +231,6 @@ _HIDDEN_STYLE = re.compile(
 )
 _ZERO_BOX = re.compile(r"(?:^|;)height:0(?:px)?(?:[;!]|$)")
 _HIDDEN_CLASSES = {"hidden", "hide", "d-none", "display-none", "invisible"}
-_STYLE_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SELECTOR = re.compile(r"^([.#])([\w-]+)$")
 #: the rows below an article and the 字号 switch
 _ROW_MARKER = re.compile(
@@ -294,11 +293,21 @@ def _remove(element) -> None:
         element.drop_tree()
 
 
+def _style_rules(css: str):
+    """(selectors, body) of each `selectors { body }` rule, in one linear pass: a regex like
+    `([^{}]+)\\{` rescans from every position of a brace-less run (50 KB of CSS took 10 s)."""
+    for chunk in css.split("}")[:-1]:
+        head, brace, body = chunk.rpartition("{")
+        selectors = head.rsplit("{", 1)[-1]
+        if brace and selectors:
+            yield selectors, body
+
+
 def _hidden_selectors(tree) -> tuple[set[str], set[str]]:
     """Classes and ids that the page's own <style> blocks hide."""
     classes, ids = set(), set()
     for style in tree.iter("style"):
-        for selectors, body in _STYLE_RULE.findall(style.text or ""):
+        for selectors, body in _style_rules(style.text or ""):
             if not _HIDDEN_STYLE.search(body.replace(" ", "").lower()):
                 continue
             for selector in selectors.split(","):
