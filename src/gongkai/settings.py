@@ -6,6 +6,7 @@ database task queue); PostgreSQL, Redis and object storage are switched on by va
 
 import os
 import secrets
+import socket
 from pathlib import Path
 
 import dj_database_url
@@ -325,7 +326,7 @@ SEARCH_PATH = Path(env("SEARCH_PATH", str(VAR_DIR / "search")))
 # --- Search outbox (issue 16): each app node keeps its own tantivy index fed from the
 # search.IndexChange table (`gongkai search follow`), instead of indexing in the web process.
 SEARCH_OUTBOX = env_bool("SEARCH_OUTBOX", False)
-SEARCH_NODE = env("SEARCH_NODE", "") or __import__("socket").gethostname()
+SEARCH_NODE = env("SEARCH_NODE", "") or socket.gethostname()
 # --- end search outbox
 
 LOGGING = {

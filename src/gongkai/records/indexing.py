@@ -65,15 +65,10 @@ def refresh(pk: int) -> None:
 
 
 def refresh_on_commit(pk: int) -> None:
-    """refresh() after commit; with the search outbox on, an outbox row in this transaction."""
-    from django.db import transaction
-
+    """refresh() once the transaction commits; with the search outbox on, an outbox row in it."""
     from gongkai.search import service
 
-    if service.outbox_enabled():
-        service.index_on_commit(SOURCE, [pk])
-    else:
-        transaction.on_commit(lambda: refresh(pk))
+    service.index_on_commit(SOURCE, [pk])
 
 
 def register_source() -> None:

@@ -95,10 +95,7 @@ def _reopen(backend: SearchBackend) -> SearchBackend:
     if isinstance(backend, TantivyBackend):
         backend.close()
         fresh = TantivyBackend(backend.path)
-        with service._backends_lock:
-            for name, cached in list(service._backends.items()):
-                if cached is backend:
-                    service._backends[name] = fresh
+        service.replace_backend(backend, fresh)
         return fresh
     return backend
 

@@ -99,6 +99,14 @@ def get_backend(name: str | None = None) -> SearchBackend:
         return _backends[name]
 
 
+def replace_backend(old: SearchBackend, new: SearchBackend) -> None:
+    """Serve `new` wherever the cache held `old` (a node whose index directory was deleted)."""
+    with _backends_lock:
+        for name, cached in list(_backends.items()):
+            if cached is old:
+                _backends[name] = new
+
+
 def forget_backends() -> None:
     """Drop cached backends (tests that switch the index path; after a schema change)."""
     from .backends.tantivy_backend import forget_indexes
@@ -265,10 +273,8 @@ def index_on_commit(name: str, keys: Iterable) -> None:
     """refresh() once the surrounding transaction commits (at once outside one): a rolled-back
     change never reaches the index, and a failing index never undoes the change."""
     keys = list(keys)
-    if outbox_enabled():  # every node's follower applies it (search.outbox)
-        from .outbox import record_changes
-
-        record_changes(name, keys)
+    if outbox_enabled():  # refresh() writes the outbox rows, in this transaction
+        refresh(name, keys)
         return
 
     def run() -> None:
