@@ -19,7 +19,7 @@ import logging
 import time
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.utils import ConnectionDoesNotExist, DatabaseError
+from django.db.utils import ConnectionDoesNotExist
 
 logger = logging.getLogger(__name__)
 
@@ -77,11 +77,13 @@ def replica_available() -> bool:
     try:
         connection.close_if_health_check_failed()
         connection.ensure_connection()
-    except DatabaseError as error:
+    except Exception as error:  # noqa: BLE001 - any failure to connect means: use the primary
         _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
         connection.close()
         logger.warning(
-            "只读副本不可用，%s 秒内读主库：%s", REPLICA_RETRY_SECONDS, str(error).strip()[:200]
+            "只读副本不可用，%s 秒内读主库：%s",
+            REPLICA_RETRY_SECONDS,
+            " ".join(str(error).split())[:200],
         )
         return False
     return True
