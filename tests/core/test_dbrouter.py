@@ -149,6 +149,9 @@ def replica(settings):
     middleware.insert(middleware.index("django_otp.middleware.OTPMiddleware") + 1, MIDDLEWARE_PATH)
     settings.MIDDLEWARE = middleware
     dbrouter.forget_replica_failure()
+    # With GONGKAI_REPLICA_URL set the configured alias would be guarded by the test case;
+    # the test's own run-time alias stands in for it.
+    configured = connections.settings.pop(REPLICA_ALIAS, None)
 
     def add(**overrides):
         config = dict(connections[DEFAULT_DB_ALIAS].settings_dict)
@@ -165,6 +168,8 @@ def replica(settings):
     if wrapper is not None:
         wrapper.close()
         delattr(connections._connections, REPLICA_ALIAS)
+    if configured is not None:
+        connections.settings[REPLICA_ALIAS] = configured
     dbrouter.forget_replica_failure()
 
 
