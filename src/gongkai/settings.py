@@ -140,6 +140,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
     }
+# --- Read replica (issue 16): a dead PostgreSQL fails fast instead of hanging the worker; with
+# GONGKAI_REPLICA_URL, anonymous public reads go to the streaming replica (core/dbrouter.py,
+# docs/deploy.md) and fall back to the primary when it is down.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
+if env("REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("REPLICA_URL"), conn_max_age=60, conn_health_checks=True
+    )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["gongkai.core.dbrouter.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+        "gongkai.core.dbrouter.ReplicaRoutingMiddleware",
+    )
+# --- end read replica
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (issue 10): one cache shared by every worker and process, so rate-limit counters,
