@@ -7,7 +7,6 @@ created from it as template), which is then backed up again: both files must hol
 the same files and the same audit events."""
 
 import hashlib
-from datetime import date
 import json
 import os
 import shutil
@@ -15,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest

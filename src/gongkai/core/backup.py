@@ -76,7 +76,9 @@ def backed_up_models() -> list[type[models.Model]]:
         chosen = [
             m
             for m in config.get_models(include_auto_created=True)
-            if m._meta.managed and not m._meta.proxy and m._meta.label_lower not in _registry.derived
+            if m._meta.managed
+            and not m._meta.proxy
+            and m._meta.label_lower not in _registry.derived
         ]
         if chosen:
             app_list[config] = chosen
@@ -342,7 +344,9 @@ def restore_backup(
                 + "\n".join(diff)
             )
         if not force and not target_is_empty(using):
-            raise BackupError("目标实例已有数据（站点、用户或审计记录），拒绝覆盖；确需覆盖请加 --force")
+            raise BackupError(
+                "目标实例已有数据（站点、用户或审计记录），拒绝覆盖；确需覆盖请加 --force"
+            )
 
         known = {m._meta.label_lower: m for m in backed_up_models()}
         wanted = manifest.get("models", {})
