@@ -13,3 +13,11 @@ class SearchConfig(AppConfig):
         from . import signals
 
         post_migrate.connect(signals.rebuild_empty_index, sender=self)
+
+        # Backup/restore (core.backup): the index is derived data, rebuilt after a restore.
+        from gongkai.core import backup
+
+        from .service import reindex
+
+        backup.register_derived("search.SearchEntry", "search.IndexChange", "search.SearchNode")
+        backup.register_post_restore("search-reindex", lambda: reindex(progress=False))
