@@ -147,8 +147,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # --- Faults (issue 16): Redis down means cache misses (and rate limits refusing),
+            # not a down site; half a second before it counts as down.
+            "BACKEND": "gongkai.core.cache.FailSoftRedisCache",
             "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # --- end faults
         }
     }
 else:
@@ -160,6 +164,9 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# --- Faults (issue 16): a cache that cannot count refuses the request (429), never waves it on.
+RATELIMIT_FAIL_OPEN = False
+# --- end faults
 # --- end cache
 
 TASK_BACKEND = env("TASK_BACKEND", "database")
