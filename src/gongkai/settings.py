@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # --- Faults (issue 16): a database that is down answers 503 with Retry-After.
+    "gongkai.core.faults.DatabaseUnavailableMiddleware",
+    # --- end faults
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
