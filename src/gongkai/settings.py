@@ -88,7 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # --- Faults (issue 16): a database that is down answers 503 with Retry-After.
-    "gongkai.core.faults.DatabaseUnavailableMiddleware",
+    "gongkai.core.faults.FaultsMiddleware",
     # --- end faults
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -238,7 +238,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # --- Faults (issue 16): a full disk leaves no partial file and gives a Chinese message.
+    "default": {"BACKEND": "gongkai.core.uploads.CleanFileSystemStorage"},
+    # --- end faults
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 if env("S3_BUCKET"):

@@ -18,7 +18,7 @@ def is_database_down(exc: BaseException | None) -> bool:
     return isinstance(exc, (OperationalError, InterfaceError))
 
 
-def database_unavailable(request: HttpRequest) -> HttpResponse:
+def database_unavailable(request: HttpRequest, message: str = "") -> HttpResponse:
     """The 503 page, rendered with no database and no context processors."""
     from django.template import loader
 
@@ -26,16 +26,17 @@ def database_unavailable(request: HttpRequest) -> HttpResponse:
         site_name = request.site.name
     except Exception:  # noqa: BLE001 - the page must render whatever is missing
         site_name = ""
-    html = loader.get_template("503.html").render({"site_name": site_name})
+    html = loader.get_template("503.html").render({"site_name": site_name, "message": message})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
 
 
-class DatabaseUnavailableMiddleware:
-    """Catches a database failure raised by a view; failures raised earlier, in other
-    middleware (the current site lookup), reach handler500, which answers the same way."""
+class FaultsMiddleware:
+    """Catches a database failure raised by a view (failures raised earlier, in other
+    middleware such as the current site lookup, reach handler500, which answers the same way)
+    and a full disk while storing an upload (core.uploads.StorageFull)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,6 +45,10 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        from .uploads import StorageFull
+
+        if isinstance(exception, StorageFull):
+            return database_unavailable(request, str(exception))
         if not is_database_down(exception):
             return None
         logger.warning("Database unavailable: %s", exception.__class__.__name__)
