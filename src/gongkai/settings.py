@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # --- Faults (issue 16): a database that is down answers 503 with Retry-After.
+    "gongkai.core.faults.FaultsMiddleware",
+    # --- end faults
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -166,8 +169,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # --- Faults (issue 16): Redis down means cache misses (and rate limits refusing),
+            # not a down site; half a second before it counts as down.
+            "BACKEND": "gongkai.core.cache.FailSoftRedisCache",
             "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # --- end faults
         }
     }
 else:
@@ -179,6 +186,9 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# --- Faults (issue 16): a cache that cannot count refuses the request (429), never waves it on.
+RATELIMIT_FAIL_OPEN = False
+# --- end faults
 # --- end cache
 
 TASK_BACKEND = env("TASK_BACKEND", "database")
@@ -247,7 +257,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # --- Faults (issue 16): a full disk leaves no partial file and gives a Chinese message.
+    "default": {"BACKEND": "gongkai.core.uploads.CleanFileSystemStorage"},
+    # --- end faults
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 if env("S3_BUCKET"):

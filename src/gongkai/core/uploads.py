@@ -5,10 +5,18 @@ Apps decide which kinds they accept and how large."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import io
+import logging
+import os
 import zipfile
 import zlib
 from xml.parsers import expat
+
+from django.core.files.storage import FileSystemStorage
+
+logger = logging.getLogger("gongkai.uploads")
 
 # Unzipped size above which a .docx/.xlsx/.ofd is treated as a zip bomb.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
@@ -347,3 +355,39 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, OSError, ValueError):  # pragma: no cover - not Linux
         pass
+
+
+# --------------------------------------------------------------------------- storage
+
+
+class StorageFull(OSError):
+    """The disk (or quota) is full: nothing was kept; the message is in Chinese."""
+
+    MESSAGE = "存储空间不足，文件未保存，请稍后再试"
+
+    def __init__(self):
+        super().__init__(errno.ENOSPC, self.MESSAGE)
+
+    def __str__(self) -> str:
+        return self.MESSAGE
+
+
+class CleanFileSystemStorage(FileSystemStorage):
+    """FileSystemStorage that leaves no half-written file behind when the disk fills up
+    mid-write (ENOSPC/EDQUOT): the partial file is removed and StorageFull is raised, which
+    rolls the surrounding transaction back and is answered with a Chinese page
+    (core.faults.FaultsMiddleware) instead of a 500."""
+
+    def _save(self, name, content):
+        full_path = self.path(name)
+        existed = os.path.lexists(full_path)
+        try:
+            return super()._save(name, content)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            if not existed:
+                with contextlib.suppress(OSError):
+                    os.remove(full_path)
+            logger.error("Storage full, upload not kept: %s", exc.strerror)
+            raise StorageFull() from exc

@@ -212,9 +212,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: no context processors and no database, which may be what failed; the site's
-    name only if the middleware already attached the site."""
+    name only if the middleware already attached the site. A database that is down gets 503."""
+    import sys
+
     from django.template import loader
 
+    from .faults import database_unavailable, is_database_down
+
+    if is_database_down(sys.exc_info()[1]):
+        return database_unavailable(request)
     try:
         site_name = request.site.name
     except Exception:  # noqa: BLE001 - anything here must not stop the error page

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
 
 from gongkai.core.models import AppendOnlyModel, Organisation, Site
+from gongkai.core.uploads import CleanFileSystemStorage
 
 
 def private_storage() -> FileSystemStorage:
     """Applicants' ID copies, licences and scans: outside MEDIA_ROOT, never served by URL."""
-    return FileSystemStorage(location=settings.VAR_DIR / "private", base_url=None)
+    return CleanFileSystemStorage(location=settings.VAR_DIR / "private", base_url=None)
 
 
 class ApplicantKind(models.TextChoices):
