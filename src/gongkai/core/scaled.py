@@ -149,6 +149,15 @@ def app_env(ports: Ports) -> dict:
     }
 
 
+def free_base_port(start: int = 18480, stop: int = 30000) -> int:
+    """A base port whose six ports are all free, below the kernel's ephemeral range (so client
+    sockets in TIME_WAIT from a load run never sit on them)."""
+    for base in range(start, stop, 10):
+        if not any(_port_taken(port) for port in Ports.from_base(base).all().values()):
+            return base
+    raise ScaledError("找不到空闲端口", EXIT_PORT_TAKEN)
+
+
 def _spawn(name: str, cmd: list[str], env: dict | None = None) -> int:
     """A detached long-running process (its own session) with its log and pid file here."""
     log = open(root() / "logs" / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
@@ -167,6 +176,15 @@ def _chown_postgres(path: Path) -> None:
 
 
 def _start_postgres(name: str, datadir: Path, port: int, tools: dict) -> None:
+    log = root() / "logs" / f"{name}.log"
+    try:
+        _pg_ctl_start(name, datadir, port, tools)
+    except ScaledError as exc:
+        tail = log.read_text(errors="replace")[-800:] if log.exists() else ""
+        raise ScaledError(f"{exc}\n{tail}") from exc
+
+
+def _pg_ctl_start(name: str, datadir: Path, port: int, tools: dict) -> None:
     _run(
         _as_postgres([
             tools["pg_ctl"], "-D", str(datadir), "-l", str(root() / "logs" / f"{name}.log"),
@@ -235,7 +253,8 @@ def start(ports: Ports, say=print, demo: bool = True) -> str:
         _chown_postgres(replica)
         _run(
             _as_postgres([tools["pg_basebackup"], "-h", "127.0.0.1", "-p", str(ports.primary),
-                          "-U", "postgres", "-D", str(replica), "-R", "-X", "stream"]),
+                          "-U", "postgres", "-D", str(replica), "-R", "-X", "stream",
+                "--checkpoint=fast"]),
             what="pg_basebackup",
         )  # fmt: skip
     _start_postgres("pg-replica", replica, ports.replica, tools)

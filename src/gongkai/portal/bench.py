@@ -490,7 +490,10 @@ def load_bench(options: BenchOptions, say) -> dict:
 
         scaled_env = {**env, "GONGKAI_VAR_DIR": str(workdir / "scaled-var")}
         scaled_env.pop("GONGKAI_DATABASE_URL", None)
-        base_port = loadtest.free_port()
+        scaled_env.pop("GONGKAI_SEARCH_BACKEND", None)  # fts5 is SQLite-only; PostgreSQL's default
+        from gongkai.core.scaled import free_base_port
+
+        base_port = free_base_port()
         scaled_cli = [*cli, "scaled"]
         say("横向扩展：启动 gongkai scaled……")
         try:
