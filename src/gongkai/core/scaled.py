@@ -198,6 +198,7 @@ def _pg_ctl_start(name: str, datadir: Path, port: int, tools: dict) -> None:
 
 
 def start(ports: Ports, say=print, demo: bool = True) -> str:
+    """Start everything; on any failure stop what was already started."""
     tools = check_tools()
     running = [name for name, _pid, alive in status() if alive]
     if running:
@@ -211,6 +212,14 @@ def start(ports: Ports, say=print, demo: bool = True) -> str:
             f"端口已被占用：{'、'.join(taken)}。请释放端口，或用 --base-port 换一组端口。",
             EXIT_PORT_TAKEN,
         )
+    try:
+        return _start(ports, tools, say, demo)
+    except BaseException:
+        stop(say=lambda _line: None)
+        raise
+
+
+def _start(ports: Ports, tools: dict, say, demo: bool) -> str:
     base = root()
     for stale in pid_files():
         stale.unlink()
