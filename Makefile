@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_ENV := GONGKAI_DEMO=1
 
-.PHONY: run test lint format install demo bench clean openapi fonts locks handbook
+.PHONY: run test lint format install demo bench clean openapi fonts locks handbook run-scaled stop-scaled
 
 install: $(STAMP)
 
@@ -67,6 +67,14 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/gongkai bench
+
+# --- issue 16: the scaled-out layout on this machine (core/scaled.py; docs/deploy.md) ---
+run-scaled: $(STAMP)
+	$(DEMO_ENV) $(BIN)/gongkai scaled start
+
+stop-scaled: $(STAMP)
+	$(BIN)/gongkai scaled stop
+# --- end issue 16
 
 clean:
 	rm -rf $(VENV) var

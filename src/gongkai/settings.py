@@ -204,6 +204,9 @@ TASKS = {
 }
 if TASK_BACKEND == "rq":
     INSTALLED_APPS.append("django_tasks_rq")
+    # issue 16 (scaled): django_tasks_rq needs django_rq for its `rqworker` command.
+    if "django_rq" not in INSTALLED_APPS:
+        INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 AUTH_USER_MODEL = "core.User"

@@ -51,15 +51,21 @@ def _stop(proc: subprocess.Popen, sig: int, timeout: float = 15) -> None:
         proc.kill()
 
 
+def gunicorn_command(port: int, workers: int = 2, threads: int = 1) -> list[str]:
+    """The gunicorn command line the bench and `gongkai scaled` share."""
+    return [
+        sys.executable, "-m", "gunicorn", "gongkai.wsgi:application",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
+        "--backlog", "2048", "--log-level", "warning",
+    ]  # fmt: skip
+
+
 @contextmanager
 def app_server(workers: int = 2, extra_env: dict | None = None):
     """gunicorn serving the project on a free loopback port; yields (base_url, process)."""
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongkai.settings", **(extra_env or {})}
-    cmd = [
-        sys.executable, "-m", "gunicorn", "gongkai.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
-    ]  # fmt: skip
+    cmd = gunicorn_command(port, workers)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
@@ -69,12 +75,19 @@ def app_server(workers: int = 2, extra_env: dict | None = None):
 
 
 def nginx_config(
-    app_port: int, listen_port: int, static_root: Path, workdir: Path, file_root: Path
+    app_port: int | list[int],
+    listen_port: int,
+    static_root: Path,
+    workdir: Path,
+    file_root: Path,
 ) -> str:
-    """deploy/nginx.conf, as shipped, wrapped into a standalone config on loopback ports."""
+    """deploy/nginx.conf, as shipped, wrapped into a standalone config on loopback ports. Several
+    app ports make an upstream of several app servers (`gongkai scaled`)."""
+    ports = [app_port] if isinstance(app_port, int) else list(app_port)
     site = DEPLOY_NGINX_CONF.read_text(encoding="utf-8")
     site = site.replace("/var/cache/nginx/gongkai", str(workdir / "cache"))
-    site = site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{app_port};")
+    servers = "\n    ".join(f"server 127.0.0.1:{port};" for port in ports)
+    site = site.replace("server 127.0.0.1:8000;", servers)
     # The bench speaks plain HTTP on loopback: no redirect server, the HTTPS server unencrypted.
     site = re.sub(r"# --- HTTP: redirect.*?# --- end HTTP\n", "", site, flags=re.S)
     site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{listen_port};").replace(
@@ -92,7 +105,7 @@ def nginx_config(
 worker_processes 2;
 pid {workdir}/nginx.pid;
 error_log {workdir}/error.log warn;
-events {{ worker_connections 1024; }}
+events {{ worker_connections 4096; }}
 http {{
     access_log off;
     client_body_temp_path {workdir}/body;
@@ -161,6 +174,53 @@ def mix_script(requests: list[tuple[str, dict]]) -> str:
         '  return wrk.format("GET", mix[i][1], mix[i][2])\n'
         "end\n"
     )
+
+
+def wrk_stats(
+    url: str, seconds: int, connections: int, mix: list[tuple[str, dict]], threads: int = 2
+) -> dict:
+    """One wrk run as figures: throughput, p50/p95/p99 latency (ms) and errors (non-2xx/3xx
+    responses plus socket errors). Errors are counted, not raised: the caller reports them."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise LoadToolMissing("未找到 wrk（apt-get install wrk）")
+    with tempfile.TemporaryDirectory(prefix="gongkai-wrk-") as tmp:
+        script = Path(tmp) / "mix.lua"
+        script.write_text(mix_script(mix) + _PERCENTILES_LUA, encoding="utf-8")
+        cmd = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+        done = subprocess.run(  # noqa: S603 - fixed tool, loopback URL
+            [*cmd, "--timeout", "10s", "-s", str(script), url],
+            capture_output=True, text=True, timeout=seconds + 60, check=True,
+        )  # fmt: skip
+    return parse_wrk(done.stdout)
+
+
+# wrk's own table has no p95: the script prints the percentiles it is asked for, in µs.
+_PERCENTILES_LUA = """
+done = function(summary, latency, requests)
+  for _, p in ipairs({50, 95, 99}) do
+    io.write(string.format("GK-P%d %d\\n", p, latency:percentile(p)))
+  end
+end
+"""
+
+
+def parse_wrk(out: str) -> dict:
+    """wrk --latency output → figures."""
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    if not rps or not total:
+        raise RuntimeError(f"无法解析 wrk 输出：\n{out}")
+    result = {"rps": float(rps.group(1)), "requests": int(total.group(1))}
+    for pct in ("50", "95", "99"):
+        match = re.search(rf"^GK-P{pct} (\d+)$", out, re.M)
+        result[f"p{pct}_ms"] = round(int(match.group(1)) / 1000, 2) if match else None
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    result["non_2xx_3xx"] = int(non2xx.group(1)) if non2xx else 0
+    result["socket_errors"] = sum(int(g) for g in sock.groups()) if sock else 0
+    result["errors"] = result["non_2xx_3xx"] + result["socket_errors"]
+    return result
 
 
 def wrk_rps(

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -434,3 +435,72 @@ def write_markdown(results: dict, marker: str = "bench:site", rows=None) -> Path
         text = text[:start] + block + text[end + len(closing) :]
     path.write_text(text, encoding="utf-8")
     return path
+
+
+# --- issue 16: load at 50 and 200 clients, embedded default vs scaled (gongkai scaled) -------
+LOAD_HOST = "yingjiang.localhost"
+LOAD_MIX = [
+    ("/", {"Host": LOAD_HOST}),
+    ("/xxgk/", {"Host": LOAD_HOST}),
+    ("/search/?q=%E9%80%9A%E7%9F%A5", {"Host": LOAD_HOST}),
+    ("/feeds/records.rss", {"Host": LOAD_HOST}),
+    ("/foi/apply/", {"Host": LOAD_HOST}),
+]
+LOAD_CLIENTS = (50, 200)
+
+
+def _load_rounds(base: str, seconds: int, say) -> dict:
+    loadtest.wrk_stats(base + "/", 2, 10, LOAD_MIX)  # warm-up
+    rows = {}
+    for clients in LOAD_CLIENTS:
+        stats = loadtest.wrk_stats(base + "/", seconds, clients, LOAD_MIX)
+        rows[str(clients)] = stats
+        say(
+            f"  {clients:>3} 并发：{stats['rps']:>8.1f} 次/秒  p50 {stats['p50_ms']} ms  "
+            f"p95 {stats['p95_ms']} ms  p99 {stats['p99_ms']} ms  错误 {stats['errors']}"
+            f"（非 2xx/3xx {stats['non_2xx_3xx']}，套接字 {stats['socket_errors']}）"
+        )
+    return rows
+
+
+@register(
+    "load",
+    "负载：wrk 以 50 与 200 并发压公开页面、检索、订阅源与依申请表单，内置默认（SQLite、"
+    "gunicorn 2 进程）对比横向扩展（gongkai scaled：nginx、2×gunicorn、PostgreSQL 主从、Redis）",
+)
+def load_bench(options: BenchOptions, say) -> dict:
+    """Throughput, p50/p95/p99 and errors per setup and client count; errors are figures."""
+    seconds = options.seconds
+    cli = [sys.executable, "-m", "django"]
+    results: dict = {"seconds": seconds, "paths": [p for p, _h in LOAD_MIX], "host": LOAD_HOST}
+    with tempfile.TemporaryDirectory(prefix="gongkai-load-") as tmp:
+        workdir = Path(tmp)
+        workdir.chmod(0o755)  # PostgreSQL runs as the postgres user and must reach its dirs
+        env = {**_env(workdir), "GONGKAI_BENCH_VIEWS": "0"}
+        say("内置默认：迁移并载入演示数据……")
+        for args in (
+            ["migrate", "--noinput", "-v0"],
+            ["demo"],
+            ["collectstatic", "--noinput", "-v0"],
+        ):
+            _run([*cli, *args], env, say)
+        with loadtest.app_server(workers=2, extra_env=env) as (base, _proc):
+            say(f"内置默认（{base}）：")
+            results["embedded"] = _load_rounds(base, seconds, say)
+
+        scaled_env = {**env, "GONGKAI_VAR_DIR": str(workdir / "scaled-var")}
+        scaled_env.pop("GONGKAI_DATABASE_URL", None)
+        scaled_env.pop("GONGKAI_SEARCH_BACKEND", None)  # fts5 is SQLite-only; PostgreSQL's default
+        from gongkai.core.scaled import free_base_port
+
+        base_port = free_base_port()
+        scaled_cli = [*cli, "scaled"]
+        say("横向扩展：启动 gongkai scaled……")
+        try:
+            _run([*scaled_cli, "start", "--base-port", str(base_port)], scaled_env, say)
+            base = f"http://127.0.0.1:{base_port}"
+            say(f"横向扩展（{base}，nginx → 2×gunicorn）：")
+            results["scaled"] = _load_rounds(base, seconds, say)
+        finally:
+            _run([*scaled_cli, "stop"], scaled_env, say)
+    return results
