@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -49,10 +50,12 @@ def _scaled(env, *args, timeout=240):
 
 def test_start_serve_status_stop(tmp_path):
     _require_tools()
-    tmp_path.chmod(0o755)  # PostgreSQL runs as the postgres user and must reach its data dirs
-    for parent in tmp_path.parents:
-        if not os.access(parent, os.X_OK):
-            pytest.skip(f"{parent} 不可访问")
+    # PostgreSQL runs as the postgres user and must enter its data dirs: open pytest's own
+    # temporary folders (pytest-of-root is 0700) for traversal.
+    for folder in [tmp_path, *tmp_path.parents]:
+        if folder == Path(tempfile.gettempdir()):
+            break
+        folder.chmod(folder.stat().st_mode | 0o111)
     base = free_base_port(start=28480)
     ports = range(base, base + 6)
     env = {

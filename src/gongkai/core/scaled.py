@@ -219,12 +219,29 @@ def start(ports: Ports, say=print, demo: bool = True) -> str:
         raise
 
 
+def _check_postgres_reaches(base: Path) -> None:
+    """As root, PostgreSQL runs as the postgres user, which must be able to enter every parent
+    of var/scaled (a 0700 home or mktemp folder stops it with a cryptic initdb error)."""
+    if os.geteuid() != 0:
+        return
+    for folder in [*reversed(base.parents), base]:
+        reach = subprocess.run(  # noqa: S603 - fixed command
+            ["runuser", "-u", "postgres", "--", "test", "-x", str(folder)], capture_output=True
+        )
+        if reach.returncode != 0:
+            raise ScaledError(
+                f"PostgreSQL 以 postgres 用户运行，无法进入目录 {folder}。"
+                f"请执行 chmod o+x {folder}，或用 GONGKAI_VAR_DIR 指向 postgres 用户可进入的目录。"
+            )
+
+
 def _start(ports: Ports, tools: dict, say, demo: bool) -> str:
     base = root()
     for stale in pid_files():
         stale.unlink()
     (base / "logs").mkdir(parents=True, exist_ok=True)
     base.chmod(0o755)
+    _check_postgres_reaches(base)
     (base / "logs").chmod(0o777)  # the postgres user writes its logs here
 
     primary, replica = base / "pg-primary", base / "pg-replica"
