@@ -124,6 +124,35 @@ def test_a_rebuilding_node_answers_with_a_notice(outbox_on, w):
     assert service.search(SearchQuery(text=TEXT, site_ids=[record.site_id])).notice == ""
 
 
+def test_an_index_deleted_under_the_web_process_degrades_then_comes_back(outbox_on, w, client):
+    """Fault (issue 16): an app node's index directory is deleted. Its web process answers with
+    the rebuild notice (never a 500) until the node's follower has rebuilt it elsewhere on
+    disk, then opens the new directory by itself."""
+    from gongkai.search.backends.tantivy_backend import TantivyBackend, forget_indexes
+
+    record = published(*w)
+    outbox.apply_pending("node-a")
+    web = service.get_backend()
+    assert indexing.doc_id(record.pk) in _hits(record)
+
+    shutil.rmtree(outbox_on.SEARCH_PATH / "tantivy")
+    results = service.search(SearchQuery(text=TEXT, site_ids=[record.site_id]))
+    assert str(results.notice) == "检索索引正在重建，结果可能不完整"
+    page = client.get("/search/", {"q": TEXT})
+    assert page.status_code == 200
+    assert "检索索引正在重建" in page.content.decode()
+
+    # the follower, another process with its own reader, rebuilds into a new directory
+    forget_indexes()
+    follower = TantivyBackend(outbox_on.SEARCH_PATH / "tantivy")
+    outbox.apply_pending("node-a", follower)
+    assert service.get_backend() is web and web.replaced()
+    results = service.search(SearchQuery(text=TEXT, site_ids=[record.site_id]))
+    assert results.notice == ""
+    assert indexing.doc_id(record.pk) in [h.doc_id for h in results.hits]
+    assert service.get_backend() is not web  # reopened on the new directory
+
+
 def test_the_follow_command_applies_once(outbox_on, w):
     from django.core.management import call_command
     from django.core.management.base import CommandError

@@ -80,26 +80,6 @@ def prune_outbox(keep_days: int) -> int:
 # --- applying --------------------------------------------------------------------------------
 
 
-def _index_missing(backend: SearchBackend) -> bool:
-    from .backends.tantivy_backend import SCHEMA_VERSION, TantivyBackend
-
-    if isinstance(backend, TantivyBackend):
-        return not (backend.path / SCHEMA_VERSION / "meta.json").exists()
-    return False
-
-
-def _reopen(backend: SearchBackend) -> SearchBackend:
-    """A tantivy backend whose directory was deleted under it: open a fresh one."""
-    from .backends.tantivy_backend import TantivyBackend
-
-    if isinstance(backend, TantivyBackend):
-        backend.close()
-        fresh = TantivyBackend(backend.path)
-        service.replace_backend(backend, fresh)
-        return fresh
-    return backend
-
-
 def safe_position(start: int, ids: list[int], created: dict[int, object]) -> int:
     """The highest id up to which no change can still appear: contiguous from `start`, or past
     a gap older than GAP_WAIT_S."""
@@ -155,6 +135,7 @@ def rebuild(name: str, backend: SearchBackend) -> int:
         service.ensure_dictionary()
         batches = (list(b) for s in service.sources().values() for b in s.batches())
         backend.replace_all(batches)
+        backend.mark_built()
     finally:
         _set_node(name, rebuilding=False, position=position)
     return position
@@ -169,9 +150,9 @@ def apply_pending(
     backend = backend or service.get_backend()
     node = SearchNode.objects.filter(name=name).first()
     oldest = IndexChange.objects.order_by("id").values_list("id", flat=True).first()
-    missing = _index_missing(backend)
-    if missing:
-        backend = _reopen(backend)
+    missing = backend.missing()
+    if missing or backend.replaced():
+        backend = service.reopen(backend)
     if node is None or missing or (oldest is not None and node.position < oldest - 1):
         position = rebuild(name, backend)
     else:

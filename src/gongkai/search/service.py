@@ -107,6 +107,14 @@ def replace_backend(old: SearchBackend, new: SearchBackend) -> None:
                 _backends[name] = new
 
 
+def reopen(backend: SearchBackend) -> SearchBackend:
+    """A fresh backend where the cache held one whose index was deleted or rebuilt elsewhere."""
+    fresh = backend.reopened()
+    if fresh is not backend:
+        replace_backend(backend, fresh)
+    return fresh
+
+
 def forget_backends() -> None:
     """Drop cached backends (tests that switch the index path; after a schema change)."""
     from .backends.tantivy_backend import forget_indexes
@@ -336,9 +344,14 @@ def search(query: SearchQuery, backend: str | None = None) -> SearchResults:
         return get_backend(backend).search(query)
     from .outbox import REBUILD_NOTICE, is_rebuilding
 
-    rebuilding = is_rebuilding()
+    engine = get_backend(backend)
+    if engine.replaced():  # this node's follower rebuilt the index in a new directory
+        engine = reopen(engine)
+    # An index deleted under this process: what the open reader still has, and the notice,
+    # until the node's follower has rebuilt it (issue 16, faults).
+    rebuilding = is_rebuilding() or engine.missing()
     try:
-        results = get_backend(backend).search(query)
+        results = engine.search(query)
     except Exception:  # noqa: BLE001 - a node rebuilding its index degrades, never errors
         if not rebuilding:
             raise
@@ -400,6 +413,7 @@ def reindex(
     from tqdm import tqdm
 
     ensure_dictionary()
+    from_sources = source_iterables is None
     if source_iterables is None:
         selected = list(names) if names else list(_sources)
         unknown = [n for n in selected if n not in _sources]
@@ -423,7 +437,10 @@ def reindex(
         engine = get_backend(backend)
         if partial:
             return sum(engine.index(batch) for batch in all_batches())
-        return engine.replace_all(all_batches())
+        indexed = engine.replace_all(all_batches())
+        if from_sources:
+            engine.mark_built()  # a full rebuild: the outbox's follower need not redo it
+        return indexed
     finally:
         bar.close()
 

@@ -304,3 +304,18 @@ class SearchBackend(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Release files and locks (tests and the bench open many indexes)."""
+
+    def missing(self) -> bool:
+        """The index's files are gone (deleted under this process): it must be rebuilt."""
+        return False
+
+    def mark_built(self) -> None:  # noqa: B027 - optional hook
+        """Record that a full rebuild filled this index (missing() is false from now on)."""
+
+    def replaced(self) -> bool:
+        """Another process rebuilt the index in a new place: this reader is stale."""
+        return False
+
+    def reopened(self) -> SearchBackend:
+        """A fresh backend on the same index (after missing() or replaced())."""
+        return self

@@ -6,9 +6,10 @@ engine sees exactly the tokens FTS5 sees. Filters and date order use fast fields
 
 Writing: one writer at a time (tantivy holds a lock file in the directory). Deployments let the
 task worker do all writes; each write commits and reloads, so the writing process sees it at
-once. App servers get a read-only copy of the directory (rsync or a shared volume, replicated
-after each commit) and pick up new commits through the reader's OnCommit policy; they never
-open a writer.
+once. With the search outbox (search/outbox.py) each app node has its own directory, written
+only by that node's `gongkai search follow`; the node's web processes read it and pick up new
+commits through the reader's OnCommit policy; they never open a writer. A directory deleted
+and rebuilt under an open reader is noticed by `missing()` and `replaced()`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ NONE = -1  # integer fast fields have no null
 WRITER_HEAP = 64_000_000
 LOCK_WAIT_S = 10.0
 FACET_SIZE = 50
+BUILT_MARK = f"built-{SCHEMA_VERSION}"  # beside the index: written once a rebuild filled it
 
 _indexes: dict[str, tantivy.Index] = {}
 _indexes_lock = threading.Lock()
@@ -90,6 +92,14 @@ def _open(path: Path) -> tantivy.Index:
         return index
 
 
+def _directory_id(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
 def forget_indexes() -> None:
     with _indexes_lock:
         _indexes.clear()
@@ -102,6 +112,22 @@ class TantivyBackend(SearchBackend):
         self.path = Path(path) if path else default_path()
         self.index_obj = _open(self.path / SCHEMA_VERSION)
         self.schema = self.index_obj.schema
+        self.directory_id = _directory_id(self.path / SCHEMA_VERSION)
+
+    def missing(self) -> bool:
+        """The index directory is gone (deleted under this process), or was created empty by
+        an open after a deletion and never filled by a rebuild."""
+        return not (
+            (self.path / SCHEMA_VERSION / "meta.json").exists()
+            and (self.path / BUILT_MARK).exists()
+        )
+
+    def mark_built(self) -> None:
+        (self.path / BUILT_MARK).write_text(SCHEMA_VERSION + "\n", encoding="utf-8")
+
+    def replaced(self) -> bool:
+        """Another process deleted the directory and built a new one: this reader is stale."""
+        return not self.missing() and _directory_id(self.path / SCHEMA_VERSION) != self.directory_id
 
     # --- writing ---
 
@@ -383,6 +409,10 @@ class TantivyBackend(SearchBackend):
         key = str((self.path / SCHEMA_VERSION).resolve())
         with _indexes_lock:
             _indexes.pop(key, None)
+
+    def reopened(self) -> TantivyBackend:
+        self.close()
+        return TantivyBackend(self.path)
 
 
 def _regex_escape(text: str) -> str:
