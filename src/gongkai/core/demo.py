@@ -175,10 +175,16 @@ def register_demo_loader(name: str, loader_path: str, order: int = 50) -> None:
     DEMO_LOADERS[:] = sorted([*entries, (order, name, loader_path)])
 
 
-def load_app_demos() -> list[str]:
-    """Run the apps' demo loaders in order; returns the lines they report."""
+def demo_loader_names() -> list[str]:
+    return [name for _order, name, _path in DEMO_LOADERS]
+
+
+def load_app_demos(only: list[str] | None = None) -> list[str]:
+    """Run the apps' demo loaders in order (or only the named ones); returns their lines."""
     lines: list[str] = []
-    for _order, _name, loader_path in DEMO_LOADERS:
+    for _order, name, loader_path in DEMO_LOADERS:
+        if only is not None and name not in only:
+            continue
         result = import_string(loader_path)()
         if isinstance(result, list):
             lines.extend(str(line) for line in result)

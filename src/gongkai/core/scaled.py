@@ -139,6 +139,9 @@ def app_env(ports: Ports) -> dict:
         "DJANGO_SETTINGS_MODULE": "gongkai.settings",
         "GONGKAI_VAR_DIR": str(Path(settings.VAR_DIR)),
         "GONGKAI_TASK_BACKEND": "rq",
+        # each app node its own tantivy index, fed from the outbox by its follower
+        "GONGKAI_SEARCH_OUTBOX": "1",
+        "GONGKAI_SEARCH_BACKEND": "tantivy",
         "GONGKAI_DEMO": os.environ.get("GONGKAI_DEMO", "1"),
         "GONGKAI_BEHIND_PROXY": "1",
         "GONGKAI_LOG_LEVEL": os.environ.get("GONGKAI_LOG_LEVEL", "WARNING"),
@@ -146,6 +149,15 @@ def app_env(ports: Ports) -> dict:
             "GONGKAI_SECRET_KEY", "scaled-demo-not-secret-" + "x" * 40
         ),
         **urls(ports),
+    }
+
+
+def node_env(env: dict, number: int) -> dict:
+    """App node `web-N`: its own search index directory and outbox position."""
+    return {
+        **env,
+        "GONGKAI_SEARCH_NODE": f"web-{number}",
+        "GONGKAI_SEARCH_PATH": str(root() / f"web-{number}" / "search"),
     }
 
 
@@ -197,7 +209,7 @@ def _pg_ctl_start(name: str, datadir: Path, port: int, tools: dict) -> None:
     (root() / f"{name}.pid").write_text(f"{pid}\n")
 
 
-def start(ports: Ports, say=print, demo: bool = True) -> str:
+def start(ports: Ports, say=print, demo: bool = True, demo_only: str = "") -> str:
     """Start everything; on any failure stop what was already started."""
     tools = check_tools()
     running = [name for name, _pid, alive in status() if alive]
@@ -213,7 +225,7 @@ def start(ports: Ports, say=print, demo: bool = True) -> str:
             EXIT_PORT_TAKEN,
         )
     try:
-        return _start(ports, tools, say, demo)
+        return _start(ports, tools, say, demo, demo_only)
     except BaseException:
         stop(say=lambda _line: None)
         raise
@@ -236,7 +248,7 @@ def _check_postgres_reaches(base: Path) -> None:
             )
 
 
-def _start(ports: Ports, tools: dict, say, demo: bool) -> str:
+def _start(ports: Ports, tools: dict, say, demo: bool, demo_only: str = "") -> str:
     base = root()
     for stale in pid_files():
         stale.unlink()
@@ -301,10 +313,11 @@ def _start(ports: Ports, tools: dict, say, demo: bool) -> str:
     _run([*cli, "collectstatic", "--noinput", "-v0"], env, "collectstatic")
     if demo:
         say("载入演示数据……")
-        _run([*cli, "demo"], env, "gongkai demo")
+        _run([*cli, "demo", *(["--only", demo_only] if demo_only else [])], env, "gongkai demo")
 
     for i, port in enumerate(ports.web, 1):
-        _spawn(f"web-{i}", loadtest.gunicorn_command(port, workers=2, threads=4), env)
+        _spawn(f"search-{i}", [*cli, "search", "follow", "--node", f"web-{i}"], node_env(env, i))
+        _spawn(f"web-{i}", loadtest.gunicorn_command(port, workers=2, threads=4), node_env(env, i))
     for i in (1, 2):
         _spawn(
             f"rqworker-{i}",
@@ -340,8 +353,8 @@ def _start(ports: Ports, tools: dict, say, demo: bool) -> str:
     return url
 
 
-# nginx first (no new requests), then the app and workers, then Redis, replica, primary.
-STOP_ORDER = ["nginx", "web-", "rqworker-", "redis", "pg-replica", "pg-primary"]
+# nginx first (no new requests), then the app, search followers and workers, then Redis, replica, primary.
+STOP_ORDER = ["nginx", "web-", "search-", "rqworker-", "redis", "pg-replica", "pg-primary"]
 
 
 def _order(name: str) -> int:

@@ -19,12 +19,18 @@ class Command(BaseCommand):
             "--base-port", type=int, default=8480, help="nginx 端口；其余进程依次用后续端口"
         )
         parser.add_argument("--no-demo", action="store_true", help="不载入演示数据")
+        parser.add_argument(
+            "--demo-only", default="", help="只载入这些演示数据（同 gongkai demo --only）"
+        )
 
-    def handle(self, *args, action, base_port, no_demo, **options):
+    def handle(self, *args, action, base_port, no_demo, demo_only, **options):
         say = self.stdout.write
         try:
             if action == "start":
-                url = scaled.start(scaled.Ports.from_base(base_port), say=say, demo=not no_demo)
+                url = scaled.start(
+                    scaled.Ports.from_base(base_port), say=say, demo=not no_demo,
+                    demo_only=demo_only,
+                )  # fmt: skip
                 for name, pid, _alive in scaled.status():
                     say(f"  {name:<12} pid {pid}")
                 say(self.style.SUCCESS(f"横向扩展环境已启动：{url}/ （停止：gongkai scaled stop）"))
