@@ -96,27 +96,29 @@ def _send(subject: str, body: str, to: list[str], what: str, once: str = "") -> 
 
 
 def enqueue_subscriber_emails(record_pk: int) -> None:
-    """After commit: queue the subscriber emails (Django Tasks); send inline if no queue."""
+    """For a publication in progress: queue the subscriber emails with it (core.tasks.
+    enqueue_with_commit), so a worker killed just after publishing loses none."""
+    from gongkai.core.tasks import enqueue_with_commit
+
     from .tasks import send_subscriber_emails
 
     if not Subscription.objects.filter(
         catalogue_item__records__pk=record_pk, confirmed_at__isnull=False
     ).exists():
         return
-    try:
-        send_subscriber_emails.enqueue(record_pk)
-    except Exception:  # noqa: BLE001
-        logger.exception("无法加入邮件队列，直接发送：record %s", record_pk)
-        email_subscribers(record_pk)
+    enqueue_with_commit(
+        send_subscriber_emails, record_pk, fallback=lambda: email_subscribers(record_pk)
+    )
 
 
 def email_subscribers(record_pk: int) -> int:
     record = Record.objects.select_related("site", "catalogue_item").get(pk=record_pk)
     url = absolute_url(record.site, record.get_absolute_url())
+    published = record.published_at.isoformat() if record.published_at else ""
     sent = 0
     subs = Subscription.objects.filter(
         catalogue_item=record.catalogue_item, confirmed_at__isnull=False, unsubscribed_at=None
-    )
+    ).order_by("pk")
     for sub in subs:
         unsubscribe_url = absolute_url(
             record.site, reverse("records:unsubscribe", args=[make_token(sub, "u")])
@@ -131,7 +133,8 @@ def email_subscribers(record_pk: int) -> int:
             body,
             [sub.email],
             f"subscription {sub.pk}",
-            once=f"records.subscriber:{record.pk}:{sub.pk}",
+            # one mail per publication and subscriber, however often the task runs
+            once=f"records.subscriber:{record.pk}:{published}:{sub.pk}",
         )
     return sent
 

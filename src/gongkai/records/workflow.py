@@ -621,7 +621,7 @@ def _after_publication(record: Record, *, notify_subscribers: bool = True) -> No
     _touch_site(record)
     indexing.refresh_on_commit(pk)
     if notify_subscribers:
-        transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
+        notify.enqueue_subscriber_emails(pk)
 
 
 def publish_archived(
