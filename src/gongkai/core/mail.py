@@ -15,7 +15,7 @@ We choose AT-MOST-ONCE for the mail itself: a process killed after the claim and
 mark leaves a 发送中 row, and the rerun does not send again, because it cannot know whether
 the server took the message, and the issue wants no duplicate. That loses a mail only when a
 kill falls in the milliseconds of one SMTP exchange; such rows stay visible (state 发送中,
-`stuck()`) for staff to check. A send that raises (server down, refused) is known not sent:
+in the admin's 已发送邮件 list) for staff to check. A send that raises (server down, refused) is known not sent:
 its claim is removed so the next run tries again.
 
 Call it outside a transaction (tasks run in autocommit): inside one, the claim only commits
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -65,12 +64,3 @@ def send_once(key: str, message: EmailMessage) -> bool:
         raise
     SentMail.objects.filter(key=hashed).update(state=SentMail.State.SENT, sent_at=timezone.now())
     return True
-
-
-def stuck(older_than: timedelta = timedelta(minutes=5)):
-    """Claims whose process died between claim and send: sent or not, nobody knows."""
-    from .models import SentMail
-
-    return SentMail.objects.filter(
-        state=SentMail.State.SENDING, claimed_at__lt=timezone.now() - older_than
-    )
