@@ -62,7 +62,7 @@ def _env(var: Path, **extra) -> dict:
             f"postgres://{db['user']}:{db['password']}@{db['host']}:{db['port']}/{db['dbname']}"
         ),
         GONGKAI_VAR_DIR=str(var),  # e-mail goes to var/mail (file backend: no EMAIL_HOST)
-        GONGKAI_SECRET_KEY="fault-worker-test",
+        GONGKAI_SECRET_KEY=settings.SECRET_KEY,  # the mail claims' keys are keyed with it
         GONGKAI_TASK_BACKEND="database",
         **extra,
     )

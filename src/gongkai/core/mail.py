@@ -14,22 +14,23 @@ The window between 1 and 3 cannot be closed: SMTP and the database do not commit
 We choose AT-MOST-ONCE for the mail itself: a process killed after the claim and before the
 mark leaves a 发送中 row, and the rerun does not send again, because it cannot know whether
 the server took the message, and the issue wants no duplicate. That loses a mail only when a
-kill falls in the milliseconds of one SMTP exchange; such rows stay visible (state 发送中,
-in the admin's 已发送邮件 list) for staff to check. A send that raises (server down, refused) is known not sent:
-its claim is removed so the next run tries again.
+kill falls in the milliseconds of one SMTP exchange; such rows stay visible (state 发送中, in
+the admin's 已发送邮件 list) for staff to check. A send that raises (server down, refused) is
+known not sent: its claim is removed so the next run tries again.
 
 Call it outside a transaction (tasks run in autocommit): inside one, the claim only commits
 with the caller's transaction, so a kill before that commit would let the rerun send again.
-No address is stored: the key is a SHA-256 of the caller's key and the sorted recipients."""
+No address is stored: the key is an HMAC-SHA256 (keyed with SECRET_KEY, so an address cannot
+be confirmed by hashing guesses) of the caller's key and the sorted recipients."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,8 @@ logger = logging.getLogger(__name__)
 def digest(key: str, recipients: list[str]) -> str:
     """The stored key: the caller's key and the recipients, hashed (no address in clear)."""
     addresses = sorted({address.strip().lower() for address in recipients})
-    return hashlib.sha256("\n".join([key, *addresses]).encode()).hexdigest()
+    value = "\n".join([key, *addresses])
+    return salted_hmac("gongkai.core.mail", value, algorithm="sha256").hexdigest()
 
 
 def send_once(key: str, message: EmailMessage) -> bool:

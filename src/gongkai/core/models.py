@@ -478,7 +478,7 @@ class JobRun(models.Model):
 class SentMail(models.Model):
     """One row per e-mail a background task sent through `core.mail.send_once`: the claim that
     makes a rerun (a worker killed mid-task, a task requeued) skip what was already sent. The
-    key is a SHA-256 of the task's purpose and the recipients, so no address is stored."""
+    key is an HMAC-SHA256 (SECRET_KEY) of the purpose and the recipients: no address stored."""
 
     class State(models.TextChoices):
         SENDING = "sending", _("发送中")
