@@ -10,7 +10,8 @@ After each kill the abandoned task is requeued (`gongkai jobs run core.requeue_t
 and a new worker runs it again. In the end: every task finished, exactly one e-mail per
 publication and subscriber, each record published once (one 索引号, one publication audit
 event), no address in the audit log or in the mail claims.
-PostgreSQL pass only (row locks a second process waits on; SQLite locks the whole file)."""
+PostgreSQL pass only (row locks a second process waits on; SQLite locks the whole file). The
+same reruns in one process, on either database, are checked first."""
 
 import email
 import email.policy
@@ -34,7 +35,7 @@ from gongkai.records.models import Record, State, Subscription
 
 from .conftest import approved
 
-pytestmark = pytest.mark.skipif(
+postgres_only = pytest.mark.skipif(
     not os.environ.get("GONGKAI_DATABASE_URL", "").startswith("postgres"),
     reason="PostgreSQL pass only (GONGKAI_DATABASE_URL is not postgres)",
 )
@@ -137,6 +138,35 @@ def _tasks():
     }
 
 
+def test_rerun_in_process_publishes_and_mails_nothing_twice(
+    db, mailoutbox, editor, reviewer, housing, leaf, yingjiang
+):
+    from django.core import mail
+
+    from gongkai.core.permissions import SYSTEM
+    from gongkai.records import notify
+
+    record = approved(editor, reviewer, housing, leaf)
+    workflow.publish(reviewer, record, at=timezone.now() + timedelta(minutes=5))
+    Subscription.objects.create(
+        site=yingjiang, email=ADDRESSES[0], catalogue_item=leaf, confirmed_at=timezone.now()
+    )
+    stale = Record.objects.get(pk=record.pk)  # read before the first run committed
+    later = timezone.now() + timedelta(minutes=10)
+    assert [r.pk for r in workflow.publish_due(later, actor=SYSTEM)] == [record.pk]
+    assert workflow.publish_due(later, actor=SYSTEM) == []  # the rerun finds nothing to do
+    with pytest.raises(workflow.WorkflowError, match="已由他人或定时任务发布"):
+        workflow.publish(reviewer, stale)  # the UPDATE's state guard, told in Chinese
+    assert notify.email_subscribers(record.pk) == 1
+    assert notify.email_subscribers(record.pk) == 0  # the task's rerun
+    assert len(mail.outbox) == 1
+    publications = AuditEvent.objects.filter(
+        object_id=str(record.pk), message__startswith="发布（索引号"
+    )
+    assert publications.count() == 1
+
+
+@postgres_only
 def test_killed_worker_reruns_without_duplicate_mail_or_publication(
     transactional_db, tmp_path, editor, reviewer, housing, leaf, yingjiang
 ):
