@@ -7,6 +7,7 @@ database task queue); PostgreSQL, Redis and object storage are switched on by va
 import os
 import secrets
 import socket
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -208,6 +209,11 @@ if TASK_BACKEND == "rq":
     if "django_rq" not in INSTALLED_APPS:
         INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+
+# --- sendonce (issue 16): a database task still 运行中 after this long had its worker die and
+# is queued again (core.tasks.requeue_abandoned, a core job every minute).
+TASK_LEASE = timedelta(seconds=int(env("TASK_LEASE_SECONDS", "900")))
+# --- end sendonce
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [

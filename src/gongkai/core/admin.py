@@ -26,6 +26,7 @@ from .models import (
     LoginFailure,
     Membership,
     Organisation,
+    SentMail,
     Site,
     User,
     WorkCalendar,
@@ -182,6 +183,22 @@ class LoginFailureAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["created_at"]
     search_fields = ["username", "ip_address"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SentMail)
+class SentMailAdmin(admin.ModelAdmin):
+    """Read-only: what background tasks mailed (core.mail.send_once). A row left 发送中 had its
+    process die while sending; whether the mail left is unknown, and it is not sent again."""
+
+    list_display = ["claimed_at", "purpose", "state", "sent_at"]
+    list_filter = ["state", "purpose"]
+    date_hierarchy = "claimed_at"
 
     def has_add_permission(self, request):
         return False

@@ -473,3 +473,27 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SentMail(models.Model):
+    """One row per e-mail a background task sent through `core.mail.send_once`: the claim that
+    makes a rerun (a worker killed mid-task, a task requeued) skip what was already sent. The
+    key is an HMAC-SHA256 (SECRET_KEY) of the purpose and the recipients: no address stored."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("发送中")
+        SENT = "sent", _("已发送")
+
+    key = models.CharField(_("幂等键"), max_length=64, unique=True)
+    purpose = models.CharField(_("用途"), max_length=100)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices)
+    claimed_at = models.DateTimeField(_("认领时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("已发送邮件")
+        verbose_name_plural = _("已发送邮件")
+        ordering = ["-claimed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.key[:12]}"

@@ -15,13 +15,14 @@ import contextvars
 import logging
 from datetime import date, timedelta
 
-from django.core.mail import EmailMessage, send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core import officialdoc
 from gongkai.core import sms as core_sms
+from gongkai.core.mail import send_once
 from gongkai.core.sites import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -249,8 +250,8 @@ def remind_handlers(on: date | None = None, within_days: int = 3) -> int:
             status = "已逾期" if request.due_date < on else "即将到期"
             lines.append(f"{request.serial}　答复期限 {request.due_date}　{status}")
         try:
-            send_mail("【依申请公开】到期提醒", "\n".join(lines), None, emails)
-            sent += 1
+            message = EmailMessage("【依申请公开】到期提醒", "\n".join(lines), None, emails)
+            sent += send_once(f"foi.remind:{org_id}:{on.isoformat()}", message)
         except Exception:
             logger.exception("到期提醒发送失败：机构 %s", org_id)
     return sent

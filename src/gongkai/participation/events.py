@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from gongkai.core import permissions
 from gongkai.core.audit import record_event
+from gongkai.core.mail import send_once
 from gongkai.core.models import AuditEventType, Organisation
 from gongkai.core.sites import absolute_url, touch_site
 from gongkai.core.uploads import SuspiciousFile, accept_by_content
@@ -575,8 +576,9 @@ def publish_minutes(event: Event, actor, *, text: str, pdf: tuple[str, bytes] | 
 # --------------------------------------------------------------------------- telling people
 
 
-def _tell(registration: Registration, subject: str, text: str) -> None:
-    """E-mail and/or SMS to the person, after the commit; a lost message never undoes a step."""
+def _tell(registration: Registration, subject: str, text: str, once: str = "") -> None:
+    """E-mail and/or SMS to the person, after the commit; a lost message never undoes a step.
+    `once` (a key for core.mail.send_once) keeps a job's e-mail from going out twice."""
     account_id = registration.account_id
     event = registration.event
     site_name = event.site.name
@@ -587,7 +589,11 @@ def _tell(registration: Registration, subject: str, text: str) -> None:
             account = PublicAccount.objects.get(pk=account_id)
             body = f"{text}\n\n活动：{event.title}\n时间：{timezone.localtime(event.starts_at):%Y-%m-%d %H:%M}\n地点：{event.place}\n查看：{link}"
             if account.email:
-                send_mail(f"【{site_name}】{subject}", body, None, [account.email])
+                message = EmailMessage(f"【{site_name}】{subject}", body, None, [account.email])
+                if once:
+                    send_once(once, message)
+                else:
+                    message.send()
             if account.phone:
                 _send_sms(account.phone, f"【{site_name}】{subject}：{event.title}。{link}")
         except Exception:  # noqa: BLE001 - logged, the step stands
@@ -667,6 +673,7 @@ def send_reminders(today: date | None = None) -> int:
                     registration,
                     "活动提醒",
                     f"您报名的活动明天举行，请携带签到码 {registration.code_display} 准时参加。",
+                    once=f"events.reminder:{registration.pk}",
                 )
                 sent += 1
     return sent

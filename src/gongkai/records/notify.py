@@ -7,12 +7,13 @@ import logging
 from datetime import date
 
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from gongkai.core.audit import record_event
+from gongkai.core.mail import send_once
 from gongkai.core.models import AuditEventType, Membership, Role
 from gongkai.core.sites import absolute_url
 from gongkai.core.workcalendar import document_date
@@ -81,8 +82,12 @@ def unsubscribe(token: str) -> Subscription | None:
     return sub
 
 
-def _send(subject: str, body: str, to: list[str], what: str) -> bool:
+def _send(subject: str, body: str, to: list[str], what: str, once: str = "") -> bool:
+    """Send, logging a failure. `once` (a key for core.mail.send_once) makes a task's mail
+    go out once however often the task reruns; False then also means "sent before"."""
     try:
+        if once:
+            return send_once(once, EmailMessage(subject, body, None, to))
         send_mail(subject, body, None, to)
         return True
     except Exception:  # noqa: BLE001 - mail trouble must not break publishing
@@ -91,27 +96,29 @@ def _send(subject: str, body: str, to: list[str], what: str) -> bool:
 
 
 def enqueue_subscriber_emails(record_pk: int) -> None:
-    """After commit: queue the subscriber emails (Django Tasks); send inline if no queue."""
+    """For a publication in progress: queue the subscriber emails with it (core.tasks.
+    enqueue_with_commit), so a worker killed just after publishing loses none."""
+    from gongkai.core.tasks import enqueue_with_commit
+
     from .tasks import send_subscriber_emails
 
     if not Subscription.objects.filter(
         catalogue_item__records__pk=record_pk, confirmed_at__isnull=False
     ).exists():
         return
-    try:
-        send_subscriber_emails.enqueue(record_pk)
-    except Exception:  # noqa: BLE001
-        logger.exception("无法加入邮件队列，直接发送：record %s", record_pk)
-        email_subscribers(record_pk)
+    enqueue_with_commit(
+        send_subscriber_emails, record_pk, fallback=lambda: email_subscribers(record_pk)
+    )
 
 
 def email_subscribers(record_pk: int) -> int:
     record = Record.objects.select_related("site", "catalogue_item").get(pk=record_pk)
     url = absolute_url(record.site, record.get_absolute_url())
+    published = record.published_at.isoformat() if record.published_at else ""
     sent = 0
     subs = Subscription.objects.filter(
         catalogue_item=record.catalogue_item, confirmed_at__isnull=False, unsubscribed_at=None
-    )
+    ).order_by("pk")
     for sub in subs:
         unsubscribe_url = absolute_url(
             record.site, reverse("records:unsubscribe", args=[make_token(sub, "u")])
@@ -121,7 +128,14 @@ def email_subscribers(record_pk: int) -> int:
             f"{record.title}\n{url}\n\n"
             f"不想再收到此类邮件？退订：{unsubscribe_url}"
         )
-        sent += _send(f"新信息：{record.title}", body, [sub.email], f"subscription {sub.pk}")
+        sent += _send(
+            f"新信息：{record.title}",
+            body,
+            [sub.email],
+            f"subscription {sub.pk}",
+            # one mail per publication and subscriber, however often the task runs
+            once=f"records.subscriber:{record.pk}:{published}:{sub.pk}",
+        )
     return sent
 
 
@@ -151,7 +165,8 @@ def remind(today: date | None = None) -> int:
             f"（{(item.due_explanation or '').splitlines()[0] if item.due_explanation else ''}）。"
             "\n请及时起草、送审并发布。"
         )
-        if _send(f"公开期限提醒：{title}", body, recipients, f"reminder {item.pk}"):
+        once = f"records.reminder:{item._meta.label_lower}:{item.pk}:{today.isoformat()}"
+        if _send(f"公开期限提醒：{title}", body, recipients, f"reminder {item.pk}", once):
             sent += 1
             type(item).objects.filter(pk=item.pk).update(reminded_on=today)
             record_event(

@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from gongkai.catalogue.models import CatalogueItem
 from gongkai.core import permissions
@@ -594,7 +594,10 @@ def _publish_now(actor, record: Record, now: datetime, *, with_policy: bool = Fa
     if not record.index_number:
         record.index_number = numbering.next_index_number(record, timezone.localtime(now).year)
     record.days_late = deadlines.days_late(record.due_date, timezone.localtime(now).date())
-    record.save()
+    try:
+        record.save()  # UPDATE … WHERE state = 'approved': a second publication changes nothing
+    except ConcurrentTransition:
+        raise WorkflowError("该信息已由他人或定时任务发布，请刷新页面查看。") from None
     if not record.revisions.exists():
         first_revision(record, now).save()
     from . import channels
@@ -621,7 +624,7 @@ def _after_publication(record: Record, *, notify_subscribers: bool = True) -> No
     _touch_site(record)
     indexing.refresh_on_commit(pk)
     if notify_subscribers:
-        transaction.on_commit(lambda: notify.enqueue_subscriber_emails(pk))
+        notify.enqueue_subscriber_emails(pk)
 
 
 def publish_archived(
