@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -151,10 +152,59 @@ def site(tmp_path_factory):
         shutil.rmtree(pgdir, ignore_errors=True)
 
 
+class Load:
+    """Clients requesting pages without pause while the database goes away and comes back:
+    every answer must be the page or the Chinese 503 page, never a 500 or a dropped connection."""
+
+    def __init__(self, base: str, clients: int = 6):
+        self.stop = threading.Event()
+        self.answers: list[tuple[int, str]] = []
+        self.failures: list[str] = []
+        self.threads = [
+            threading.Thread(target=self._run, args=(base + path,), daemon=True)
+            for path in ["/", "/xxgk/", "/foi/apply/"] * (clients // 3)
+        ]
+
+    def _run(self, url: str):
+        while not self.stop.is_set():
+            try:
+                status, _, body = _get(url)
+            except OSError as error:  # reset, refused, timed out: not a clean failure
+                self.failures.append(repr(error))
+                continue
+            self.answers.append((status, body if status != 200 else ""))
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(20)
+
+
 def test_database_down_gives_503_and_the_site_recovers_by_itself(site):
     cluster, base = site
     status, _, _ = _get(base + "/")
     assert status == 200
+
+    with Load(base) as load:
+        time.sleep(1)
+        cluster.stop()
+        time.sleep(3)
+        cluster.start()
+        deadline = time.monotonic() + 30
+        while _get(base + "/")[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(1)
+    assert not load.failures, load.failures[:3]
+    statuses = {status for status, _ in load.answers}
+    assert statuses <= {200, 503}, statuses
+    assert 503 in statuses and 200 in statuses
+    assert all("数据库暂时无法连接" in body for status, body in load.answers if status == 503)
+    assert load.answers[-1][0] == 200  # recovered by itself, under load
 
     cluster.stop()
     started = time.monotonic()
