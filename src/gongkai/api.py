@@ -94,6 +94,8 @@ def _explain(error: dict) -> str:
         return f"{where} 不能小于 {ctx.get('ge')}"
     if kind in ("int_parsing", "int_from_float"):
         return f"{where} 应为整数"
+    if kind == "out_of_range":  # raised by a view, its `msg` already in Chinese
+        return f"{where} {error.get('msg', '')}".rstrip("。")
     if kind == "missing":
         return f"缺少 {where}"
     return f"{where} 无效"

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
 from . import permissions
@@ -83,7 +84,12 @@ def list_organisations(request, slug: str):
 def calendar_due(request, start: date, days: int = Query(20, ge=0, le=400)):
     """N working days after `start` (the start day not counted), per the State Council calendar.
     The bound is in the parameter, so a wrong `days` gets the API's one 422 (message, detail)."""
-    due = add_working_days(start, days)
+    try:
+        due = add_working_days(start, days)
+    except ValueError as exc:  # a due date past 9999-12-31: the same 422 as any bad parameter
+        raise ValidationError(
+            [{"loc": ("query", "start"), "msg": str(exc), "type": "out_of_range"}]
+        ) from None
     return {
         "start": start,
         "days": days,
