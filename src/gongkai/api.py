@@ -41,7 +41,8 @@ def _json(description: str, schema: dict) -> dict:
 class GongkaiAPI(NinjaAPI):
     """NinjaAPI whose document also lists what each operation really answers besides its own
     responses (schemathesis checks every status and body against it, tests/hostile): 422 for
-    invalid parameters, 404 for an unknown object or site, 401 without valid credentials;
+    invalid parameters, 404 for an unknown object or site, 401 without valid credentials, 400
+    for a body that is not JSON or a NUL character anywhere (core.nulbytes);
     and the exports (`….csv`, `….json` returning a file) with their real media type."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
@@ -54,8 +55,8 @@ class GongkaiAPI(NinjaAPI):
                 if operation.get("parameters") or operation.get("requestBody"):
                     responses.setdefault("404", _json("Not Found", _ERROR))
                     responses.setdefault("422", _json("Unprocessable Content", _INVALID))
-                if operation.get("requestBody"):  # a body that is not JSON at all
-                    responses.setdefault("400", _json("Bad Request", _ERROR))
+                # a body that is not JSON, or a NUL anywhere (core.nulbytes): any operation
+                responses.setdefault("400", _json("Bad Request", _ERROR))
                 if operation.get("security"):
                     responses.setdefault("401", _json("Unauthorized", _ERROR))
                 ok = responses.get("200", {}).get("content", {}).get("application/json", {})
