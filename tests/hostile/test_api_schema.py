@@ -1,10 +1,15 @@
 """schemathesis against the committed OpenAPI document (issue 16): every operation of
 docs/openapi.json is called in process through Django's WSGI application, on a test database
-with a small real fixture (the demo sites and staff, a published record, a FOI request, an API
-token and a staff session), with valid and invalid inputs. No 5xx, documented status codes
-and content types, and bodies that match the schema.
+with a small real fixture (the demo sites and staff, a published record, a draft, a FOI
+request, an API token and a verified staff session), with valid and invalid inputs (positive
+and negative generation). Checks: no 5xx, documented status codes and content types, bodies
+and headers that match the schema. Nothing is excluded.
 
-Bounded and reproducible: a few examples per operation, derandomized, no shrinking."""
+Bounded and reproducible: 25 examples per operation, derandomized, no shrinking, no example
+database (about 80 s for the 43 operations on SQLite). It runs in both CI passes: the
+PostgreSQL one found what SQLite could not (a NUL in any address was a 500, core.nulbytes).
+The requests go to host `localhost`, one of the demo site 迎江区's host names (core.demo), so
+the operations that default to "the site of this host" answer for it."""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from gongkai.records.models import ApiToken
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = 25
 TOKEN = "gk_schemathesis_token_1"
+HOST = "localhost"  # a host name of the demo site yingjiang
 CSRF = _get_new_csrf_string()
 
 schema = schemathesis.openapi.from_path(REPO / "docs" / "openapi.json")
@@ -137,6 +143,7 @@ def test_api_conforms_to_its_openapi_document(case, world, wsgi_app):
     started = time.perf_counter()
     response = case.call(
         app=wsgi_app,
+        base_url=f"http://{HOST}",
         headers={"Authorization": f"Bearer {TOKEN}", "X-CSRFToken": CSRF},
         cookies=world,
     )
