@@ -93,6 +93,9 @@ MIDDLEWARE = [
     "gongkai.core.faults.FaultsMiddleware",
     # --- end faults
     "django.middleware.security.SecurityMiddleware",
+    # --- schema (issue 16): a NUL in the address or a JSON body is a 400, not a PostgreSQL 500.
+    "gongkai.core.nulbytes.NulBytesMiddleware",
+    # --- end schema
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "gongkai.portal.caching.PublicCacheMiddleware",

@@ -304,3 +304,20 @@ def test_importing_into_a_site_does_not_touch_another(yingjiang, ouhai, files):
     before = dump_catalogue(ouhai, with_ids=True)
     import_catalogue(files["xlsx"], yingjiang, actor=SYSTEM)
     assert dump_catalogue(ouhai, with_ids=True) == before
+
+
+@pytest.mark.django_db
+def test_api_tree_matches_its_documented_schema(client, catalogue_demo):
+    """Regression (schemathesis): the oversight API's `ItemOut` had taken the catalogue's name
+    in the OpenAPI components, so the documented tree items had `cells`, not `name`."""
+    from jsonschema import Draft202012Validator
+
+    spec = client.get("/api/v1/openapi.json").json()
+    ok = spec["paths"]["/api/v1/sites/{site}/catalogue"]["get"]["responses"]["200"]
+    schema = {**ok["content"]["application/json"]["schema"], "components": spec["components"]}
+    body = client.get("/api/v1/sites/yingjiang/catalogue").json()
+    assert body["domains"][0]["items"]
+    assert not list(Draft202012Validator(schema).iter_errors(body))
+    # The CSV export is documented as CSV, not as a JSON string.
+    csv_ok = spec["paths"]["/api/v1/sites/{site}/catalogue.csv"]["get"]["responses"]["200"]
+    assert list(csv_ok["content"]) == ["text/csv"]

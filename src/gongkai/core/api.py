@@ -1,8 +1,8 @@
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
 from . import permissions
@@ -81,11 +81,15 @@ def list_organisations(request, slug: str):
 
 
 @router.get("/calendar/due", response=DueDateOut, summary="按工作日计算期限")
-def calendar_due(request, start: date, days: int = 20):
-    """N working days after `start` (the start day not counted), per the State Council calendar."""
-    if not 0 <= days <= 400:
-        raise HttpError(422, "天数须在 0 到 400 之间")
-    due = add_working_days(start, days)
+def calendar_due(request, start: date, days: int = Query(20, ge=0, le=400)):
+    """N working days after `start` (the start day not counted), per the State Council calendar.
+    The bound is in the parameter, so a wrong `days` gets the API's one 422 (message, detail)."""
+    try:
+        due = add_working_days(start, days)
+    except ValueError as exc:  # a due date past 9999-12-31: the same 422 as any bad parameter
+        raise ValidationError(
+            [{"loc": ("query", "start"), "msg": str(exc), "type": "out_of_range"}]
+        ) from None
     return {
         "start": start,
         "days": days,
