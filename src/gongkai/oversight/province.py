@@ -132,12 +132,24 @@ def overview(site: Site, year: int | None = None, today: date | None = None) -> 
     year = year or today.year
     ids = site_ids_for(site)
     own = _per_site(ids, year, today)
+    below: dict[int, list[int]] = {}
+    for site_id in ids:
+        parent_id = own[site_id].site.parent_id
+        if site_id != site.id and parent_id is not None:
+            below.setdefault(parent_id, []).append(site_id)
+
+    def subtree(site_id: int) -> list[int]:
+        found, frontier = [site_id], [site_id]
+        while frontier:
+            frontier = [c for p in frontier for c in below.get(p, []) if c not in found]
+            found.extend(frontier)
+        return found
+
     children = []
-    for child in site.children.order_by("id"):
-        row = SiteFigures(site=child)
-        for site_id in site_ids_for(child):
-            if site_id in own:
-                row.add(own[site_id])
+    for child_id in sorted(below.get(site.id, [])):
+        row = SiteFigures(site=own[child_id].site)
+        for site_id in subtree(child_id):
+            row.add(own[site_id])
         children.append(row)
     total = SiteFigures(site=None).add(own[site.id])
     for row in children:
