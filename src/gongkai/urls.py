@@ -48,6 +48,7 @@ urlpatterns = [
     path("search/", include("gongkai.search.urls")),
     path("xxgk/report/", include("gongkai.oversight.urls")),
     path("xxgk/plan/", include("gongkai.oversight.plan_urls")),
+    path("xxgk/sites/", include("gongkai.oversight.province_urls")),  # issue 16: province
     path("", include("gongkai.portal.urls")),
 ]
 

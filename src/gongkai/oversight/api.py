@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from gongkai.core import permissions
@@ -12,7 +12,7 @@ from gongkai.core.api import staff_auth
 from gongkai.core.models import Site
 from gongkai.core.pagination import Paging, page
 
-from . import figures
+from . import figures, province
 from .dashboard import filtered_items
 
 router = Router(tags=["监督考核"])
@@ -130,4 +130,58 @@ def figure_items(request, code: str, filters: Query[ItemFilters]):
             }
             for obj in page(items, filters)
         ],
+    }
+
+
+# --------------------------------------------------------------------------- province overview
+# Public (no session): the figures of /xxgk/sites/, for a site and the sites below it.
+
+
+class SiteFiguresOut(Schema):
+    slug: str
+    name: str
+    sites: int = Field(description="本行包含的站点数（下级站点含其自身的下级）")
+    records: int = Field(description="已公开的政府信息条数")
+    catalogue_leaves: int = Field(description="标准目录中应主动公开的末级事项数")
+    catalogue_covered: int = Field(description="其中已有现行政府信息的事项数")
+    coverage_percent: float | None
+    requests_received: int = Field(description="本年度收到的依申请公开申请件数")
+    requests_replied: int
+    requests_on_time: int = Field(description="在答复期限内答复的件数（当场答复计为按期）")
+    on_time_percent: float | None
+
+
+class OverviewOut(Schema):
+    site: str
+    name: str
+    year: int
+    today: str
+    own: SiteFiguresOut = Field(description="本级站点自身")
+    children: list[SiteFiguresOut] = Field(description="每个下级站点一行，含其下级")
+    total: SiteFiguresOut = Field(description="本级与全部下级站点的合计")
+
+
+@router.get(
+    "/sites/{slug}/overview",
+    response=OverviewOut,
+    summary="下级站点政务公开概览",
+    url_name="overview",
+)
+def site_overview(request, slug: str, year: int | None = None):
+    """The site's own figures, one row per child site (its subtree summed) and the totals;
+    `year` (2008 to this year) defaults to this year."""
+    site = Site.objects.filter(slug=slug).first()
+    if site is None:
+        raise HttpError(404, "没有该站点。")
+    if year is not None and province.valid_year(year) is None:
+        raise HttpError(422, "year 应在 2008 年到今年之间。")
+    data = province.overview(site, year=year)
+    return {
+        "site": site.slug,
+        "name": site.name,
+        "year": data.year,
+        "today": data.today.isoformat(),
+        "own": data.own.as_dict(),
+        "children": [row.as_dict() for row in data.children],
+        "total": data.total.as_dict(),
     }

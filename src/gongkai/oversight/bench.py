@@ -218,3 +218,7 @@ def bench_report(options: BenchOptions, say) -> dict:
         f"普通 COUNT {timed['count_seconds']} 秒，比值 {timed['ratio']}。"
     )
     return timed
+
+
+# issue 16: `gongkai bench province` registers itself on import
+from . import province_bench  # noqa: E402, F401

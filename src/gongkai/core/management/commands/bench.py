@@ -26,7 +26,14 @@ class Command(BaseCommand):
         parser.add_argument("names", nargs="*", help="要运行的基准；--list 查看全部")
         parser.add_argument("--list", action="store_true", help="列出可用的基准")
         parser.add_argument(
-            "--records", type=int, default=200_000, help="合成政府信息条数（默认 200000）"
+            "--records",
+            type=int,
+            default=None,
+            help="合成政府信息条数（默认 200000；province 为每个站点的条数，默认 10000）",
+        )
+        # issue 16 (province): how many child sites the province bench builds
+        parser.add_argument(
+            "--sites", type=int, default=None, help="province：县级站点数（默认 100）"
         )
         parser.add_argument("--queries", type=int, default=200, help="检索查询次数（默认 200）")
         parser.add_argument("--seconds", type=int, default=10, help="每项压测持续秒数（默认 10）")
@@ -49,14 +56,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"未知的基准：{'、'.join(unknown)}。可用：{'、'.join(sorted(BENCHMARKS))}"
             )
-        if options["records"] < 1 or options["queries"] < 1 or options["seconds"] < 1:
-            raise CommandError("--records、--queries、--seconds 必须为正整数")
+        given = {k: options[k] for k in ("records", "sites") if options[k] is not None}
+        if any(v < 1 for v in given.values()) or options["queries"] < 1 or options["seconds"] < 1:
+            raise CommandError("--records、--sites、--queries、--seconds 必须为正整数")
         bench_options = BenchOptions(
-            records=options["records"],
+            records=options["records"] or 200_000,
             queries=options["queries"],
             seconds=options["seconds"],
             progress=not options["no_progress"],
-            extra={"reuse": options["reuse"]},
+            extra={"reuse": options["reuse"], "given": given},
         )
         for name in names:
             description, func = BENCHMARKS[name]
