@@ -219,6 +219,13 @@ def test_the_parent_home_page_links_to_the_overview(tree, client):
     assert 'href="/xxgk/sites/"' not in leaf
 
 
+def test_the_sitemap_lists_the_overview_on_parent_sites_only(tree, client):
+    parent = client.get("/sitemap.xml", HTTP_HOST="prov.test.gov").content.decode()
+    assert "/xxgk/sites/</loc>" in parent
+    leaf = client.get("/sitemap.xml", HTTP_HOST="cntb.test.gov").content.decode()
+    assert "/xxgk/sites/</loc>" not in leaf
+
+
 def test_search_on_a_parent_host_spans_its_children_only(tree, client):
     from gongkai.search import service
 

@@ -44,7 +44,7 @@ class OversightConfig(AppConfig):
         from .links import INDICATOR, link_findings
         from .package import register_package_part
         from .plan_views import plan_panel
-        from .sitemaps import AnnualReportSitemap, WorkPlanSitemap
+        from .sitemaps import AnnualReportSitemap, SitesOverviewSitemap, WorkPlanSitemap
 
         # the self-measured inspection indicators, run nightly (国办秘函〔2019〕19号)
         register_all()
@@ -101,6 +101,7 @@ class OversightConfig(AppConfig):
 
         register_sitemap("annual_reports", AnnualReportSitemap)
         register_sitemap("work_plans", WorkPlanSitemap)
+        register_sitemap("sites_overview", SitesOverviewSitemap)
 
         register_demo_loader("oversight", "gongkai.oversight.demo.load_oversight_demo", order=60)
         register_demo_loader("oversight_plan", "gongkai.oversight.demo.load_plan_demo", order=61)

@@ -1,4 +1,5 @@
-"""The 公开年报 part in /sitemap.xml: the list page and every report."""
+"""The oversight parts of /sitemap.xml: annual reports, work plans, and a parent site's
+overview of the sites below it."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -36,6 +37,26 @@ class WorkPlanSitemap(Sitemap):
         plans = WorkPlan.objects.filter(site=self.site, is_public=True).order_by("-year", "pk")
         urls = [reverse("oversight_plan:detail", args=[p.pk]) for p in plans]
         return [reverse("oversight_plan:list"), *urls] if urls else []
+
+    def location(self, url):
+        return url
+
+
+class SitesOverviewSitemap(Sitemap):
+    """/xxgk/sites/ on a site that has sites below it (issue 16 point 3)."""
+
+    changefreq = "daily"
+    priority = 0.4
+
+    def __init__(self, site):
+        self.site = site
+
+    def items(self):
+        from gongkai.core.models import Site
+
+        if not Site.objects.filter(parent=self.site).exists():
+            return []
+        return [reverse("oversight_sites:overview")]
 
     def location(self, url):
         return url
