@@ -1343,6 +1343,7 @@ ADMIN_MODELS = {
     "core_auditevent",
     "core_loginfailure",
     "core_organisation",
+    "core_sentmail",
     "core_site",
     "core_user",
     "core_workcalendar",
@@ -1421,6 +1422,7 @@ API_OPERATIONS: dict[str, Entry] = {
     "gongkai_participation_api_funds_reports_csv": PUBLIC,
     "gongkai_foi_api_list_cases": Entry(ANY_STAFF),
     "gongkai_oversight_api_list_figures": Entry(ANY_STAFF),
+    "gongkai_oversight_api_site_overview": PUBLIC,  # public aggregates of /xxgk/sites/
     "gongkai_oversight_api_figure_items": Entry(ANY_STAFF, kwargs=lambda b: {"code": "coverage"}),
     "gongkai_foi_api_get_case": Entry(
         allow(WRITE), kwargs=lambda b: {"case_id": b.case.pk}, per_target=True

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 
 from gongkai.core import permissions
 from gongkai.core.api import staff_auth
@@ -173,8 +173,10 @@ def site_overview(request, slug: str, year: int | None = None):
     site = Site.objects.filter(slug=slug).first()
     if site is None:
         raise HttpError(404, "没有该站点。")
-    if year is not None and province.valid_year(year) is None:
-        raise HttpError(422, "year 应在 2008 年到今年之间。")
+    if year is not None and province.valid_year(year) is None:  # the API's one 422 body
+        raise ValidationError(
+            [{"loc": ("query", "year"), "msg": "应在 2008 年到今年之间。", "type": "out_of_range"}]
+        )
     data = province.overview(site, year=year)
     return {
         "site": site.slug,
