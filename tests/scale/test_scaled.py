@@ -75,7 +75,7 @@ def _until(check, seconds: float = 90) -> bool:
 
 
 @pytest.fixture
-def tmp_path():
+def reachable_dir():
     """A folder the postgres user can enter (PostgreSQL runs as postgres under root): pytest's
     own tmp_path sits in pytest-of-root, which every pytest session resets to 0700."""
     folder = Path(tempfile.mkdtemp(prefix="gk-scaled-"))
@@ -84,7 +84,8 @@ def tmp_path():
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_start_serve_status_stop(tmp_path):
+def test_start_serve_status_stop(reachable_dir):
+    tmp_path = reachable_dir
     _require_tools()
     base = free_base_port(start=28480)
     ports = range(base, base + 6)

@@ -23,6 +23,7 @@ from gongkai.records.selectors import published_records
 from gongkai.search.service import site_ids_for
 
 from . import figures
+from .services import FIRST_YEAR
 
 
 @dataclass
@@ -158,11 +159,11 @@ def overview(site: Site, year: int | None = None, today: date | None = None) -> 
 
 
 def valid_year(value, today: date | None = None) -> int | None:
-    """A year the overview can be asked for (2008, the year the 条例 took effect, to this
+    """A year the overview can be asked for (FIRST_YEAR, when the 条例 took effect, to this
     year), or None."""
     today = today or timezone.localdate()
     try:
         year = int(value)
     except (TypeError, ValueError):
         return None
-    return year if 2008 <= year <= today.year else None
+    return year if FIRST_YEAR <= year <= today.year else None
