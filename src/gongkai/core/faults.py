@@ -18,16 +18,23 @@ def is_database_down(exc: BaseException | None) -> bool:
     return isinstance(exc, (OperationalError, InterfaceError))
 
 
-def database_unavailable(request: HttpRequest, message: str = "") -> HttpResponse:
-    """The 503 page, rendered with no database and no context processors."""
+def bare_error_page(request: HttpRequest, template: str, status: int, **context) -> HttpResponse:
+    """An error page rendered with no database and no context processors (either may be what
+    failed); the site's name only if the middleware already attached the site."""
     from django.template import loader
 
     try:
         site_name = request.site.name
     except Exception:  # noqa: BLE001 - the page must render whatever is missing
         site_name = ""
-    html = loader.get_template("503.html").render({"site_name": site_name, "message": message})
-    response = HttpResponse(html, status=503)
+    html = loader.get_template(template).render({"site_name": site_name, **context})
+    return HttpResponse(html, status=status)
+
+
+def service_unavailable(request: HttpRequest, message: str = "") -> HttpResponse:
+    """The 503 page with Retry-After: the database is down (the default message) or the disk
+    is full (StorageFull's message)."""
+    response = bare_error_page(request, "503.html", 503, message=message)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response
@@ -48,8 +55,8 @@ class FaultsMiddleware:
         from .uploads import StorageFull
 
         if isinstance(exception, StorageFull):
-            return database_unavailable(request, str(exception))
+            return service_unavailable(request, str(exception))
         if not is_database_down(exception):
             return None
         logger.warning("Database unavailable: %s", exception.__class__.__name__)
-        return database_unavailable(request)
+        return service_unavailable(request)

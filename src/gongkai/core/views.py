@@ -215,18 +215,11 @@ def server_error(request: HttpRequest) -> HttpResponse:
     name only if the middleware already attached the site. A database that is down gets 503."""
     import sys
 
-    from django.template import loader
-
-    from .faults import database_unavailable, is_database_down
+    from .faults import bare_error_page, is_database_down, service_unavailable
 
     if is_database_down(sys.exc_info()[1]):
-        return database_unavailable(request)
-    try:
-        site_name = request.site.name
-    except Exception:  # noqa: BLE001 - anything here must not stop the error page
-        site_name = ""
-    html = loader.get_template("500.html").render({"site_name": site_name})
-    return HttpResponse(html, status=500)
+        return service_unavailable(request)
+    return bare_error_page(request, "500.html", 500)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
