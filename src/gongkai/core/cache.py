@@ -10,11 +10,11 @@ IMMEDIATE in settings), and the expiry is left as `add` set it.
 """
 
 import base64
+import functools
 import logging
 import pickle
 import time
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import connections, models, router, transaction
@@ -65,9 +65,38 @@ class SharedDatabaseCache(DatabaseCache):
 
 logger = logging.getLogger("gongkai.cache")
 
-#: seconds to wait for Redis before treating it as down (OPTIONS socket timeouts in settings)
-REDIS_SOCKET_TIMEOUT = 0.5
 _LOG_EVERY = 60.0
+_last_logged = 0.0
+
+
+def _redis_errors() -> tuple:
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+def _unavailable(*_args, **_kwargs):
+    raise ValueError("cache unavailable")
+
+
+def _fail_soft(method, on_failure):
+    """`method` of RedisCache, answering on_failure(*args) when Redis cannot be reached (at
+    most one warning a minute; settings give Redis 0.5 s before it counts as down)."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        global _last_logged
+        try:
+            return method(self, *args, **kwargs)
+        except _redis_errors() as exc:
+            if time.monotonic() - _last_logged >= _LOG_EVERY:
+                _last_logged = time.monotonic()
+                logger.warning(
+                    "Redis cache unavailable (%s): %s", method.__name__, exc.__class__.__name__
+                )
+            return on_failure(*args, **kwargs)
+
+    return call
 
 
 class FailSoftRedisCache(RedisCache):
@@ -77,91 +106,14 @@ class FailSoftRedisCache(RedisCache):
     not count" and, with RATELIMIT_FAIL_OPEN off, refuses the request (429), so an outage is
     not a window for unlimited form posts."""
 
-    _last_logged = 0.0
-
-    def _failed(self, operation: str, exc: Exception) -> None:
-        now = time.monotonic()
-        if now - FailSoftRedisCache._last_logged >= _LOG_EVERY:
-            FailSoftRedisCache._last_logged = now
-            logger.warning("Redis cache unavailable (%s): %s", operation, exc.__class__.__name__)
-
-    @staticmethod
-    def _errors():
-        import redis
-
-        return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except self._errors() as exc:
-            self._failed("get", exc)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except self._errors() as exc:
-            self._failed("get_many", exc)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except self._errors() as exc:
-            self._failed("has_key", exc)
-            return False
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except self._errors() as exc:
-            self._failed("add", exc)
-            return False
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except self._errors() as exc:
-            self._failed("set", exc)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except self._errors() as exc:
-            self._failed("set_many", exc)
-            return list(data)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except self._errors() as exc:
-            self._failed("touch", exc)
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except self._errors() as exc:
-            self._failed("delete", exc)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except self._errors() as exc:
-            self._failed("delete_many", exc)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except self._errors() as exc:
-            self._failed("clear", exc)
-            return False
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except self._errors() as exc:
-            self._failed("incr", exc)
-            raise ValueError("cache unavailable") from None
+    get = _fail_soft(RedisCache.get, lambda key, default=None, version=None: default)
+    get_many = _fail_soft(RedisCache.get_many, lambda *args, **kwargs: {})
+    has_key = _fail_soft(RedisCache.has_key, lambda *args, **kwargs: False)
+    add = _fail_soft(RedisCache.add, lambda *args, **kwargs: False)
+    set = _fail_soft(RedisCache.set, lambda *args, **kwargs: None)
+    set_many = _fail_soft(RedisCache.set_many, lambda data, *args, **kwargs: list(data))
+    touch = _fail_soft(RedisCache.touch, lambda *args, **kwargs: False)
+    delete = _fail_soft(RedisCache.delete, lambda *args, **kwargs: False)
+    delete_many = _fail_soft(RedisCache.delete_many, lambda *args, **kwargs: None)
+    clear = _fail_soft(RedisCache.clear, lambda *args, **kwargs: False)
+    incr = _fail_soft(RedisCache.incr, _unavailable)
